@@ -1,0 +1,107 @@
+"""Settings of Fahras: defaults here, overridden by ``config/fahras.toml``, then the environment.
+
+Every setting has a name (``INDEX_DIR``), a default and a help text; the environment
+variable is ``FAHRAS_`` + the name (``FAHRAS_INDEX_DIR``) and the key in
+``fahras.toml`` is the name in lowercase (``index_dir``). Relative paths in the file
+or the defaults are relative to the project folder; in the environment, to the
+current folder. The README lists every setting (a test keeps them in step).
+"""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONFIG_FILE = PROJECT_DIR / "config" / "fahras.toml"
+ENV_PREFIX = "FAHRAS_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default value and a line of help."""
+
+    name: str
+    default: Any
+    help: str
+    is_path: bool = False
+
+
+SETTINGS = (
+    Setting("INDEX_DIR", "var/index", "Where the index lives (a link to the current version).",
+            is_path=True),
+    Setting("SEEDS_DIR", "seeds", "What `python -m index build` indexes when given no sources.",
+            is_path=True),
+    Setting("CONFIG_DIR", "config", "Folder of the gazetteer, stop words and other lists.",
+            is_path=True),
+    Setting("DEFAULT_PER_PAGE", 10, "Results per page when `per_page` is not given."),
+    Setting("MAX_PER_PAGE", 50, "Largest `per_page` a client may ask for."),
+    Setting("MAX_PAGE", 1000, "Largest `page` a client may ask for."),
+    Setting("MAX_QUERY_LENGTH", 1000, "Longest `q`, in characters; longer gets 400."),
+    Setting("REFRESH_INTERVAL", 1.0,
+            "Seconds between checks for a changed index (new commit or rebuild)."),
+    Setting("TITLE_WEIGHT", 2.0, "Weight of a title match against a body match."),
+    Setting("EXACT_WEIGHT", 0.5,
+            "Extra weight of the word exactly as typed over a match through its stem."),
+    Setting("ENTITY_WEIGHT", 0.6,
+            "Weight of a match through a gazetteer entity (another spelling of the name)."),
+    Setting("PHRASE_WEIGHT", 1.0,
+            "Weight of the words of a multi-word query standing close together."),
+    Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
+    Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """A setting with a value of the wrong type, or an unknown setting in the file."""
+
+
+def load_settings(environ: Mapping[str, str] | None = None,
+                  path: Path | str | None = CONFIG_FILE) -> dict[str, Any]:
+    """Return every setting: default, then the TOML file, then ``FAHRAS_*`` variables.
+
+    :raises SettingsError: for an unknown key in the file or a value of the wrong type.
+    """
+    environ = os.environ if environ is None else environ
+    values = {s.name: _resolve(s, s.default, PROJECT_DIR) for s in SETTINGS}
+    if path is not None and Path(path).exists():
+        with open(path, "rb") as handle:
+            try:
+                data = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(f"{Path(path).name}: {exc}") from None
+        for key, value in data.items():
+            setting = _BY_NAME.get(key.upper())
+            if setting is None:
+                raise SettingsError(f"{Path(path).name}: unknown setting {key!r}")
+            values[setting.name] = _resolve(setting, _coerce(setting, value, path), PROJECT_DIR)
+    for setting in SETTINGS:
+        raw = environ.get(ENV_PREFIX + setting.name)
+        if raw is not None and raw != "":
+            values[setting.name] = _resolve(setting, _coerce(setting, raw, "environment"),
+                                            Path.cwd())
+    return values
+
+
+def _coerce(setting: Setting, value: Any, where: Any) -> Any:
+    kind = type(setting.default)
+    try:
+        if kind is bool:
+            if isinstance(value, str):
+                return value.strip().lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{where}: {setting.name} must be {kind.__name__}, "
+                            f"got {value!r}") from None
+
+
+def _resolve(setting: Setting, value: Any, base: Path) -> Any:
+    # abspath, not resolve(): the index folder is a link that must not be followed here.
+    if setting.is_path:
+        return os.path.abspath(base / Path(value).expanduser())
+    return value

@@ -1,0 +1,88 @@
+"""Command line: ``python -m index build [SOURCES...] [--index-dir DIR] [--rebuild]``.
+
+Exit status: 0 on success, 1 when the build stopped on an invalid document (the
+existing index untouched), 2 for a configuration mistake or a bad argument.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from config.settings import SettingsError, load_settings
+from index import store
+from index.readers import DocumentError, read_documents
+from index.resources import Resources
+from index.wordlists import ConfigError
+from index.writer import build_index
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        resources = Resources.load(settings["CONFIG_DIR"])
+    except (ConfigError, SettingsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    index_dir = Path(args.index_dir or settings["INDEX_DIR"])
+    return args.run(args, index_dir, settings, resources)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m index", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    build = commands.add_parser("build", help="index .txt/.jsonl files or folders")
+    build.add_argument("sources", nargs="*", type=Path,
+                       help="files or folders (default: the SEEDS_DIR setting, seeds/)")
+    build.add_argument("--index-dir", help="index folder (default: INDEX_DIR, var/index)")
+    build.add_argument("--rebuild", action="store_true",
+                       help="build a new index from the sources and swap it in atomically")
+    build.add_argument("--rebuild-if-stale", action="store_true",
+                       help="rebuild only when the configuration changed since the last build")
+    build.add_argument("--skip-invalid", action="store_true",
+                       help="index the valid documents and report the invalid ones")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(run=_build)
+    return parser
+
+
+def _build(args: argparse.Namespace, index_dir: Path, settings: dict,
+           resources: Resources) -> int:
+    sources = args.sources or [Path(settings["SEEDS_DIR"])]
+    rebuild = args.rebuild or (args.rebuild_if_stale and _stale(index_dir, resources))
+    reader_errors: list[DocumentError] = []
+    documents = read_documents(sources,
+                               on_error=reader_errors.append if args.skip_invalid else None)
+    progress = None if args.quiet else (
+        lambda docs: tqdm(docs, unit="docs", desc="indexing", file=sys.stderr))
+    try:
+        report = build_index(documents, index_dir, resources, rebuild=rebuild,
+                             on_error=(lambda error: None) if args.skip_invalid else None,
+                             progress=progress)
+    except DocumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print("the build stopped; the existing index was not changed "
+              "(use --skip-invalid to index the valid documents)", file=sys.stderr)
+        return 1
+    report.rejected[:0] = [str(e) for e in reader_errors]
+    print(f"{'rebuilt' if report.rebuilt else 'updated'} {index_dir}: {report.summary()}")
+    for message in report.rejected:
+        print(f"rejected: {message}")
+    if report.stale:
+        print("note: the configuration changed since this index was built; a rebuild is due "
+              "(python -m index build --rebuild)")
+    return 0
+
+
+def _stale(index_dir: Path, resources: Resources) -> bool:
+    if not store.index_exists(index_dir):
+        return False
+    return store.is_stale(store.open_index(index_dir), resources)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

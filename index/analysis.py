@@ -1,0 +1,180 @@
+"""Whoosh glue: the bilingual analysis chain as a tokenizer and four filters.
+
+::
+
+    BilingualTokenizer()        # Arabic words whole across harakat; Latin words with diacritics
+    | OrthographyFilter()       # per script: Arabic folds (index.normalize) or Latin folding
+    | EntityFilter(resources)   # gazetteer names -> "@key" token spanning the name
+    | BilingualStopFilter(...)  # stop words of the word's own language
+    | LightStemFilter(...)      # stem, plus "=form" when the stem differs
+
+Normalisation happens in filters after tokenisation, so every token keeps the
+offsets of the word as written and highlights land on it, clitics and harakat
+included. Gazetteer names are matched before stop words are removed because
+names contain function words (Line of Contact, اللجنة الدولية للصليب الأحمر), and
+before stemming because spellings are listed unstemmed.
+
+Terms in the index, for one word:
+
+* the stem (``اشتباك``), the main term;
+* ``=`` + the normalised form without proclitics (``=اشتباكات`` for والاشتباكات)
+  when it differs from the stem, so the word as typed ranks above a match found only
+  through stemming;
+* ``@`` + entity key (``@stepanakert``) at the first word of a gazetteer name, with
+  the character span of the whole name, so a query for Stepanakert finds and
+  highlights خانكيندي.
+
+Every token carries ``kind`` (``word``, ``exact`` or ``entity``), ``script``,
+``norm`` (the normalised form) and, for entities, ``entity``, ``ambiguous`` and
+``endpos``.
+"""
+
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+from index.normalize import normalize_word
+from index.resources import Resources
+from index.tokens import iter_words
+
+EXACT_PREFIX = "="
+ENTITY_PREFIX = "@"
+
+_normalize = lru_cache(maxsize=1 << 18)(normalize_word)
+
+
+class BilingualTokenizer(Tokenizer):
+    """Split text into Arabic and Latin words (``index.tokens``) as Whoosh tokens.
+
+    Positions and character offsets are always set: later filters need them.
+    """
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True,
+                 start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            words = [w for w in iter_words(value)][:1]
+        else:
+            words = iter_words(value)
+        for pos, word in enumerate(words):
+            t.text = t.original = word.surface
+            t.script = word.script
+            t.kind = "word"
+            t.boost = 1.0
+            t.stopped = False
+            t.pos = start_pos + pos
+            t.startchar = start_char + word.start
+            t.endchar = start_char + word.end
+            yield t
+
+
+class OrthographyFilter(Filter):
+    """Normalise each word by its script: Arabic orthography or Latin folding.
+
+    >>> [t.text for t in (BilingualTokenizer() | OrthographyFilter())("أذربيـجان Laçın")]
+    ['اذربيجان', 'lacin']
+    """
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = t.norm = _normalize(t.text, t.script)
+            yield t
+
+
+class EntityFilter(Filter):
+    """Add an ``@key`` token at the first word of each gazetteer name.
+
+    The entity token spans the characters of the whole name and shares the first
+    word's position; the words themselves pass through unchanged.
+    """
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        buffer = [t.copy() for t in tokens]
+        matches = self.resources.gazetteer.find([t.text for t in buffer])
+        starts: dict[int, list] = {}
+        for match in matches:
+            starts.setdefault(match.start, []).append(match)
+        for i, t in enumerate(buffer):
+            for match in starts.get(i, ()):
+                last = buffer[match.end - 1]
+                entity = t.copy()
+                entity.text = ENTITY_PREFIX + match.key
+                entity.kind = "entity"
+                entity.entity = match.key
+                entity.ambiguous = match.ambiguous
+                entity.endchar = last.endchar
+                entity.endpos = last.pos
+                yield entity
+            yield t
+
+
+class BilingualStopFilter(Filter):
+    """Drop stop words of the word's own language (or flag them when removestops=False)."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        is_stopword = self.resources.is_stopword
+        for t in tokens:
+            if t.kind == "word" and is_stopword(t.text, t.script):
+                if t.removestops:
+                    continue
+                t.stopped = True
+            yield t
+
+
+class LightStemFilter(Filter):
+    """Replace each word by its stem and add its exact form when the two differ.
+
+    The exact form is the word without proclitics (و, ال, بال ...): ومُعَدّة and
+    مُعَدّة are the same word as typed, المعدات is only the same stem.
+    """
+
+    is_morph = True
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        split = self.resources.split
+        for t in tokens:
+            if t.kind != "word" or t.stopped:
+                yield t
+                continue
+            bare, t.text = split(t.text, t.script)
+            yield t
+            if t.text != bare:
+                t.text = EXACT_PREFIX + bare
+                t.kind = "exact"
+                yield t
+                t.kind = "word"
+
+
+def fahras_analyzer(resources: Resources) -> CompositeAnalyzer:
+    """Build the one bilingual analysis chain used for every text field, index and query side.
+
+    >>> a = fahras_analyzer(Resources.load())
+    >>> [t.text for t in a("لخانكندي والاشتباكات")]
+    ['@stepanakert', 'خانكندي', 'اشتباك', '=اشتباكات']
+    """
+    return (BilingualTokenizer()
+            | OrthographyFilter()
+            | EntityFilter(resources)
+            | BilingualStopFilter(resources)
+            | LightStemFilter(resources))
+
+
+def resources_of(analyzer: CompositeAnalyzer) -> Resources:
+    """Return the resources an analyzer was built with (for instance one read from an index)."""
+    for item in analyzer.items:
+        if isinstance(item, EntityFilter):
+            return item.resources
+    raise ValueError("not a Fahras analyzer")

@@ -1,0 +1,98 @@
+"""Where indexes live on disk, and how a new one is swapped in atomically.
+
+The configured index directory (``var/index`` by default) is a symbolic link to a
+versioned sibling folder (``var/index@20261121T130501-4242-a1b2``). A build writes a new
+version next to it and then replaces the link with ``os.replace``, a single atomic
+rename: a running service sees either the old index or the new one, never a
+half-built one. The previous version is kept (a service may still be reading it
+until its next refresh); older ones are removed.
+"""
+
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from index.analysis import resources_of
+from index.resources import Resources
+
+_VERSION_SEPARATOR = "@"
+
+
+class IndexMissing(LookupError):
+    """There is no index at the configured place."""
+
+
+def index_exists(index_dir: Path | str) -> bool:
+    """Tell whether a Whoosh index is at ``index_dir`` (following the link)."""
+    path = Path(index_dir)
+    return path.is_dir() and whoosh_index.exists_in(str(path))
+
+
+def open_index(index_dir: Path | str) -> FileIndex:
+    """Open the index at ``index_dir``.
+
+    :raises IndexMissing: when there is none.
+    """
+    if not index_exists(index_dir):
+        raise IndexMissing(f"no index at {index_dir}")
+    return whoosh_index.open_dir(str(Path(index_dir).resolve()))
+
+
+def resolved_dir(index_dir: Path | str) -> Path:
+    """Return the real folder behind ``index_dir`` (the current version)."""
+    return Path(index_dir).resolve()
+
+
+def index_resources(ix: FileIndex) -> Resources:
+    """Return the resources (gazetteer, stop words) the index was built with."""
+    return resources_of(ix.schema["body"].analyzer)
+
+
+def is_stale(ix: FileIndex, current: Resources) -> bool:
+    """Tell whether the index was built with other resources than ``current``."""
+    return index_resources(ix).fingerprint != current.fingerprint
+
+
+def new_version_dir(index_dir: Path | str) -> Path:
+    """Create and return an empty version folder beside ``index_dir``."""
+    link = Path(index_dir).absolute()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    suffix = f"{stamp}-{os.getpid()}-{secrets.token_hex(2)}"
+    version = link.parent / f"{link.name}{_VERSION_SEPARATOR}{suffix}"
+    version.mkdir()
+    return version
+
+
+def swap_in(version: Path, index_dir: Path | str) -> None:
+    """Make ``index_dir`` point at ``version`` atomically and remove old versions.
+
+    A real folder at ``index_dir`` (an index made by other means) is renamed aside
+    first, which leaves a moment without an index; later swaps are atomic.
+    """
+    link = Path(index_dir).absolute()
+    previous = link.resolve() if link.exists() else None
+    if link.is_dir() and not link.is_symlink():
+        link.rename(link.with_name(f"{link.name}{_VERSION_SEPARATOR}replaced-{os.getpid()}"))
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.link")
+    if temporary.is_symlink():
+        temporary.unlink()
+    temporary.symlink_to(version.name)
+    os.replace(temporary, link)
+    _remove_old_versions(link, keep={version.resolve(), previous})
+
+
+def discard(version: Path) -> None:
+    """Remove a version folder that was never swapped in."""
+    shutil.rmtree(version, ignore_errors=True)
+
+
+def _remove_old_versions(link: Path, keep: set) -> None:
+    for candidate in link.parent.glob(f"{link.name}{_VERSION_SEPARATOR}*"):
+        if candidate.is_dir() and candidate.resolve() not in keep:
+            shutil.rmtree(candidate, ignore_errors=True)

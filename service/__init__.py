@@ -1,0 +1,69 @@
+"""The Flask app: JSON API over the index. Imports ``index``; ``index`` never imports it.
+
+Request flow: ``api`` view → ``params.parse_search_params`` (validation) →
+``index.language.guess_language`` → ``syntax.parse_query`` → ``query.QueryBuilder``
+→ ``searcher.IndexHandle`` (the one open index) → ``search.run_search`` (with
+``snippets``) → JSON. ``errors`` renders every failure as the JSON envelope.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from config.settings import load_settings
+from index.analysis import fahras_analyzer
+from index.language import warm_up
+from index.resources import Resources
+from service.errors import IndexUnavailable, register_error_handlers
+from service.searcher import IndexHandle
+
+
+@dataclass
+class Fahras:
+    """Per-process state: settings, current configuration and the index handle."""
+
+    settings: dict[str, Any]
+    config_resources: Resources
+    handle: IndexHandle
+
+    @property
+    def current_fingerprint(self) -> str:
+        """Fingerprint of the configuration on disk now (compare with the index's)."""
+        return self.config_resources.fingerprint
+
+    def resources_for_analysis(self) -> Resources:
+        """The index's resources when there is an index, else the configuration's."""
+        try:
+            return self.handle.resources
+        except IndexUnavailable:
+            return self.config_resources
+
+    def analyzer_for_analysis(self):
+        """The analyzer that /api/analyze demonstrates (the index's, when there is one)."""
+        try:
+            return self.handle.analyzer
+        except IndexUnavailable:
+            return fahras_analyzer(self.config_resources)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the app: settings (defaults < config/fahras.toml < FAHRAS_* < test_config)."""
+    app = Flask(__name__)
+    settings = load_settings()
+    settings.update(test_config or {})
+    app.config.update(TESTING=bool(settings.get("TESTING")), JSON_SORT_KEYS=False)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    resources = Resources.load(settings["CONFIG_DIR"])
+    warm_up()
+    app.extensions["fahras"] = Fahras(
+        settings=settings,
+        config_resources=resources,
+        handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
+    )
+    from service import api
+
+    app.register_blueprint(api.bp)
+    register_error_handlers(app)
+    return app

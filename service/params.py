@@ -1,0 +1,68 @@
+"""Validate search parameters once, at the edge; nothing after this re-checks them."""
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from service.errors import BadRequest
+
+LANGS = ("ar", "en")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search request."""
+
+    q: str
+    page: int = 1
+    per_page: int = 10
+    lang: str | None = None
+    place: str | None = None
+
+
+def parse_search_params(args: MultiDict, settings: dict, known_entities) -> SearchParams:
+    """Read and check ``q``, ``page``, ``per_page``, ``lang`` and ``place``.
+
+    :raises BadRequest: naming every parameter that is wrong.
+    """
+    errors = []
+    q = _single(args, "q", errors)
+    if q is None or not q.strip():
+        errors.append("q is required")
+    elif len(q) > settings["MAX_QUERY_LENGTH"]:
+        errors.append(f"q must be at most {settings['MAX_QUERY_LENGTH']} characters")
+    page = _int(args, "page", 1, 1, settings["MAX_PAGE"], errors)
+    per_page = _int(args, "per_page", settings["DEFAULT_PER_PAGE"], 1,
+                    settings["MAX_PER_PAGE"], errors)
+    lang = _single(args, "lang", errors) or None
+    if lang is not None and lang not in LANGS:
+        errors.append("lang must be one of ar, en")
+    place = _single(args, "place", errors) or None
+    if place is not None and place not in known_entities:
+        errors.append(f"place {place!r} is not a known entity key")
+    if errors:
+        raise BadRequest(*errors)
+    return SearchParams(q=q.strip(), page=page, per_page=per_page, lang=lang, place=place)
+
+
+def _single(args: MultiDict, name: str, errors: list[str]) -> str | None:
+    values = args.getlist(name)
+    if len(values) > 1:
+        errors.append(f"{name} must be given once")
+        return None
+    return values[0] if values else None
+
+
+def _int(args: MultiDict, name: str, default: int, low: int, high: int,
+         errors: list[str]) -> int:
+    raw = _single(args, name, errors)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        errors.append(f"{name} must be a whole number between {low} and {high}")
+        return default
+    value = int(raw)
+    if not low <= value <= high:
+        errors.append(f"{name} must be between {low} and {high}")
+        return default
+    return value

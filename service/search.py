@@ -1,0 +1,98 @@
+"""Run a built query against the searcher and shape the page of results.
+
+``run_search`` asks for every unit first (AND); when that finds nothing and the
+query has several units, it asks for any of them (OR) and says so in ``match``.
+Pages past the end are empty (the total still tells how many there are), like
+Elasticsearch, rather than silently showing the last page.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from index.gazetteer import Gazetteer
+from service.params import SearchParams
+from service.query import BuiltQuery
+from service.snippets import make_snippet, mark, matched_spans
+
+
+@dataclass
+class SearchPage:
+    """One page of results and how it was found."""
+
+    total: int
+    page: int
+    per_page: int
+    match: str
+    took_ms: float
+    results: list[dict] = field(default_factory=list)
+
+
+def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
+               analyzer, gazetteer: Gazetteer, snippet_chars: int = 220,
+               snippet_fragments: int = 2) -> SearchPage:
+    """Search, fall back from all words to any word if needed, and build the results."""
+    started = time.perf_counter()
+    filters = _filter(params)
+    limit = params.page * params.per_page
+    match = "all"
+    results = searcher.search(built.ranked(True), limit=limit, filter=filters, terms=False)
+    if results.is_empty() and built.has_alternatives:
+        match = "any"
+        results = searcher.search(built.ranked(False), limit=limit, filter=filters, terms=False)
+    total = len(results)
+    first = (params.page - 1) * params.per_page
+    hits = [results[i] for i in range(first, min(first + params.per_page, results.scored_length()))]
+    page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
+                      took_ms=0.0)
+    for hit in hits:
+        stored = hit.fields()
+        title_spans = matched_spans(stored["title"], analyzer, built.highlight_terms)
+        page.results.append(result_dict(
+            stored, gazetteer, score=hit.score,
+            snippet=make_snippet(stored["body"], analyzer, built.highlight_terms,
+                                 width=snippet_chars, fragments=snippet_fragments),
+            title_html=mark(stored["title"], title_spans),
+        ))
+    page.took_ms = round((time.perf_counter() - started) * 1000, 2)
+    return page
+
+
+def result_dict(stored: dict, gazetteer: Gazetteer, **extra) -> dict:
+    """The JSON form of one document's metadata (shared by search results and document view)."""
+    lang = stored.get("lang") or "ar"
+    keys = stored.get("entities", "").split()
+    entities = [_entity_dict(gazetteer, key) for key in keys if key in gazetteer.entities]
+    out = {
+        "id": stored["id"],
+        "title": stored["title"],
+        "lang": lang,
+        "dir": "rtl" if lang == "ar" else "ltr",
+        "source": stored.get("source"),
+        "date": stored.get("date"),
+        "url": stored.get("url"),
+        "places": [e for e in entities if e["kind"] == "place"],
+        "entities": entities,
+    }
+    out.update(extra)
+    if "score" in out:
+        out["score"] = round(float(out["score"]), 4)
+    return out
+
+
+def _entity_dict(gazetteer: Gazetteer, key: str) -> dict:
+    entity = gazetteer.entities[key]
+    return {"key": key, "name": entity.name, "name_ar": entity.name_ar, "kind": entity.kind}
+
+
+def _filter(params: SearchParams) -> wq.Query | None:
+    terms = []
+    if params.lang:
+        terms.append(wq.Term("lang", params.lang))
+    if params.place:
+        terms.append(wq.Term("entities", params.place))
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.And(terms)

@@ -1,0 +1,125 @@
+"""The one place that opens the index for serving: one searcher per process, refreshed.
+
+Opening a searcher per request costs several times the query itself, so the process
+keeps one and checks, at most every ``REFRESH_INTERVAL`` seconds, whether the index
+changed: a new commit (``searcher.refresh()``) or a rebuild swapped in (the index
+link points at another folder, so the index is opened again). Searches run under
+a lock: gunicorn's sync workers serve one request at a time anyway, and the lock
+keeps a threaded development server from sharing a searcher mid-search.
+"""
+
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+
+from index import store
+from index.resources import Resources
+from service.errors import IndexUnavailable
+
+log = logging.getLogger(__name__)
+BUILD_HINT = "build one with: python -m index build seeds/"
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What /api/health reports about the open index."""
+
+    documents: int
+    generation: int
+    folder: str
+    fingerprint: str
+    gazetteer: str
+
+
+class IndexHandle:
+    """A lazily opened index and its searcher, shared by the requests of one process."""
+
+    def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0) -> None:
+        self.index_dir = Path(index_dir)
+        self.refresh_interval = refresh_interval
+        self._lock = threading.RLock()
+        self._ix: FileIndex | None = None
+        self._folder: Path | None = None
+        self._searcher: Searcher | None = None
+        self._checked = 0.0
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """Yield an up-to-date searcher, holding the lock while it is used.
+
+        :raises IndexUnavailable: when there is no index or it cannot be opened.
+        """
+        with self._lock:
+            self._ensure_fresh()
+            yield self._searcher
+
+    @property
+    def resources(self) -> Resources:
+        """The resources the open index was built with."""
+        with self._lock:
+            self._ensure_fresh()
+            return store.index_resources(self._ix)
+
+    @property
+    def analyzer(self):
+        """The analyzer of the open index's text fields."""
+        with self._lock:
+            self._ensure_fresh()
+            return self._ix.schema["body"].analyzer
+
+    def info(self) -> IndexInfo:
+        """Describe the open index."""
+        with self._lock:
+            self._ensure_fresh()
+            resources = store.index_resources(self._ix)
+            return IndexInfo(
+                documents=self._searcher.doc_count(),
+                generation=self._ix.latest_generation(),
+                folder=str(self._folder),
+                fingerprint=resources.fingerprint,
+                gazetteer=resources.gazetteer.digest[:16],
+            )
+
+    def close(self) -> None:
+        """Close the searcher (at shutdown or in tests)."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._ix = self._searcher = self._folder = None
+
+    def _ensure_fresh(self) -> None:
+        now = time.monotonic()
+        if self._searcher is not None and now - self._checked < self.refresh_interval:
+            return
+        self._checked = now
+        try:
+            folder = store.resolved_dir(self.index_dir)
+            if self._searcher is None or folder != self._folder:
+                self._open(folder)
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+        except store.IndexMissing:
+            self.close()
+            raise IndexUnavailable(f"there is no index at {self.index_dir} yet; {BUILD_HINT}",
+                                   index_dir=str(self.index_dir)) from None
+        except Exception as error:  # a corrupt or unreadable index must not crash a worker
+            log.warning("cannot open the index at %s: %r", self.index_dir, error)
+            self.close()
+            raise IndexUnavailable(f"the index at {self.index_dir} cannot be opened "
+                                   f"({type(error).__name__}); rebuild it with: "
+                                   "python -m index build --rebuild",
+                                   index_dir=str(self.index_dir)) from None
+
+    def _open(self, folder: Path) -> None:
+        ix = store.open_index(folder)
+        searcher = ix.searcher()
+        if self._searcher is not None:
+            self._searcher.close()
+        self._ix, self._searcher, self._folder = ix, searcher, folder

@@ -1,0 +1,105 @@
+"""Snippets: the best fragments of a text with every matched word in ``<mark>``.
+
+The text is analysed again with the index's analyzer; a token whose term is one of
+the query's terms marks the characters it came from, so the mark covers the word as
+written, with its clitics and harakat, and a name's entity token marks the whole
+name (ناغورنو كاراباخ) even when the query spelt it otherwise. Everything outside
+the marks is HTML-escaped: a snippet holds no markup but ``<mark>`` and ``</mark>``.
+"""
+
+import html
+from collections.abc import Iterable
+
+from whoosh.analysis import Analyzer
+
+ELLIPSIS = "…"
+
+
+def matched_spans(text: str, analyzer: Analyzer, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Return sorted, merged (start, end) character spans of the tokens whose term matches."""
+    wanted = frozenset(terms)
+    spans = sorted((t.startchar, t.endchar) for t in analyzer(text, mode="index")
+                   if t.text in wanted)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Escape ``text[start:end]`` and wrap the spans inside it in ``<mark>``.
+
+    >>> mark("a <b> c", [(2, 5)])
+    'a <mark>&lt;b&gt;</mark> c'
+    """
+    end = len(text) if end is None else end
+    out = []
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[cursor:s], quote=False))
+        out.append("<mark>" + html.escape(text[s:e], quote=False) + "</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end], quote=False))
+    return "".join(out)
+
+
+def highlight_all(text: str, analyzer: Analyzer, terms: Iterable[str]) -> str:
+    """The whole text, escaped, with every match marked (for the document view)."""
+    return mark(text, matched_spans(text, analyzer, terms))
+
+
+def make_snippet(text: str, analyzer: Analyzer, terms: Iterable[str], *,
+                 width: int = 220, fragments: int = 2) -> str:
+    """Return up to ``fragments`` windows of about ``width`` characters around the matches.
+
+    Windows are chosen greedily by how many distinct matched words they hold; with
+    no match the snippet is the start of the text.
+    """
+    spans = matched_spans(text, analyzer, terms)
+    if not spans:
+        end = _word_boundary(text, min(len(text), width), backwards=False)
+        return _window_html(text, [], 0, end) + (ELLIPSIS if end < len(text) else "")
+    windows: list[tuple[int, int]] = []
+    remaining = list(spans)
+    while remaining and len(windows) < fragments:
+        start, end = _best_window(text, remaining, width)
+        windows.append((start, end))
+        remaining = [s for s in remaining if s[1] <= start or s[0] >= end]
+    windows.sort()
+    inner = f" {ELLIPSIS} ".join(_window_html(text, spans, s, e) for s, e in windows)
+    prefix = ELLIPSIS if windows[0][0] > 0 else ""
+    suffix = ELLIPSIS if windows[-1][1] < len(text) else ""
+    return prefix + inner + suffix
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    best, best_score = spans[0], -1
+    for i, (s, _) in enumerate(spans):
+        words = {text[a:b] for a, b in spans[i:] if b <= s + width}
+        if len(words) > best_score:
+            best, best_score = (s, spans[i][1]), len(words)
+    start = max(0, best[0] - width // 3)
+    start = _word_boundary(text, start, backwards=True)
+    end = _word_boundary(text, min(len(text), start + width), backwards=False)
+    return start, max(end, best[1])
+
+
+def _word_boundary(text: str, index: int, backwards: bool) -> int:
+    if index <= 0 or index >= len(text):
+        return max(0, min(index, len(text)))
+    step = -1 if backwards else 1
+    limit = 20
+    while 0 < index < len(text) and not text[index].isspace() and limit:
+        index += step
+        limit -= 1
+    return index
+
+
+def _window_html(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    return " ".join(mark(text, spans, start, end).split())

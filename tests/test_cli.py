@@ -1,0 +1,66 @@
+"""The build command: summary, stale notice, errors and exit status."""
+
+import json
+
+from index.__main__ import main
+
+
+def test_build_prints_a_summary_and_is_idempotent(tmp_path, capsys):
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "1", "body": "باكو"}) + "\n", encoding="utf-8")
+    assert main(["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet"]) == 0
+    assert "1 added, 0 updated, 0 unchanged, 0 rejected" in capsys.readouterr().out
+    assert main(["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet"]) == 0
+    assert "0 added, 0 updated, 1 unchanged" in capsys.readouterr().out
+
+
+def test_build_stops_on_invalid_input_with_file_and_line(tmp_path, capsys):
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"id": "1", "body": "x"}\n{"id": "2"}\n', encoding="utf-8")
+    assert main(["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet"]) == 1
+    assert "bad.jsonl:2: missing 'body'" in capsys.readouterr().err
+
+
+def test_skip_invalid_reports_the_rejected(tmp_path, capsys):
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"id": "1", "body": "x"}\n{"id": "2"}\n', encoding="utf-8")
+    assert main(["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet",
+                 "--skip-invalid"]) == 0
+    out = capsys.readouterr().out
+    assert "1 added" in out and "1 rejected" in out and "bad.jsonl:2: missing 'body'" in out
+
+
+def test_stale_index_gets_a_rebuild_notice(tmp_path, capsys, monkeypatch):
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "1", "body": "باكو"}) + "\n", encoding="utf-8")
+    config = _copy_config(tmp_path)
+    monkeypatch.setenv("FAHRAS_CONFIG_DIR", str(config))
+    args = ["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet"]
+    assert main(args) == 0
+    with open(config / "stopwords_en.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nwhereas\n")
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "a rebuild is due" in capsys.readouterr().out
+    assert main(args + ["--rebuild-if-stale"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("rebuilt") and "rebuild is due" not in out
+
+
+def test_bad_gazetteer_is_reported_with_file_and_line(tmp_path, capsys, monkeypatch):
+    config = _copy_config(tmp_path)
+    with open(config / "gazetteer.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n[Bad Key]\n")
+    monkeypatch.setenv("FAHRAS_CONFIG_DIR", str(config))
+    assert main(["build", "--index-dir", str(tmp_path / "ix")]) == 2
+    assert "gazetteer.txt:" in capsys.readouterr().err
+
+
+def _copy_config(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    target = tmp_path / "config"
+    shutil.copytree(ROOT / "config", target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target

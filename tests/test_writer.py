@@ -1,0 +1,118 @@
+"""Building the index: idempotent re-runs, updates, atomic rebuilds, untouched on error."""
+
+import json
+import os
+
+import pytest
+
+from index import store
+from index.readers import DocumentError, read_documents
+from index.writer import build_index, prepare_fields
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def stored_ids(index_dir):
+    with store.open_index(index_dir).searcher() as searcher:
+        return sorted(f["id"] for f in searcher.all_stored_fields())
+
+
+def test_rerun_is_idempotent(tmp_path, resources):
+    source = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": "باكو"},
+                                                 {"id": "2", "body": "يريفان"}])
+    first = build_index(read_documents([source]), tmp_path / "ix", resources)
+    second = build_index(read_documents([source]), tmp_path / "ix", resources)
+    assert (first.added, second.added, second.unchanged, second.updated) == (2, 0, 2, 0)
+    assert stored_ids(tmp_path / "ix") == ["1", "2"]
+
+
+def test_changed_document_replaces_the_old_version(tmp_path, resources):
+    build_index(read_documents([write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": "باكو"}])]),
+                tmp_path / "ix", resources)
+    report = build_index(read_documents([write_jsonl(tmp_path / "b.jsonl",
+                                                     [{"id": "1", "body": "يريفان"}])]),
+                         tmp_path / "ix", resources)
+    assert report.updated == 1
+    with store.open_index(tmp_path / "ix").searcher() as searcher:
+        assert [f["body"] for f in searcher.all_stored_fields()] == ["يريفان"]
+
+
+def test_invalid_document_leaves_the_existing_index_untouched(tmp_path, resources):
+    build_index(read_documents([write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": "باكو"}])]),
+                tmp_path / "ix", resources)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "2", "body": "x"}\n{"id": "3"}\n', encoding="utf-8")
+    with pytest.raises(DocumentError, match="bad.jsonl:2: missing 'body'"):
+        build_index(read_documents([bad]), tmp_path / "ix", resources)
+    assert stored_ids(tmp_path / "ix") == ["1"]
+
+
+def test_invalid_document_in_a_first_build_leaves_no_index(tmp_path, resources):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "2", "body": "x"}\nnope\n', encoding="utf-8")
+    with pytest.raises(DocumentError):
+        build_index(read_documents([bad]), tmp_path / "ix", resources)
+    assert not store.index_exists(tmp_path / "ix")
+    assert list(tmp_path.glob("ix@*")) == []
+
+
+def test_rebuild_swaps_a_new_version_in(tmp_path, resources):
+    source = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": "باكو"}])
+    build_index(read_documents([source]), tmp_path / "ix", resources)
+    before = os.path.realpath(tmp_path / "ix")
+    write_jsonl(source, [{"id": "9", "body": "موسكو"}])
+    report = build_index(read_documents([source]), tmp_path / "ix", resources, rebuild=True)
+    assert report.rebuilt and report.added == 1
+    assert os.path.realpath(tmp_path / "ix") != before
+    assert (tmp_path / "ix").is_symlink()
+    assert stored_ids(tmp_path / "ix") == ["9"]
+
+
+def test_rebuild_keeps_only_the_current_and_previous_versions(tmp_path, resources):
+    source = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": "باكو"}])
+    for _ in range(4):
+        build_index(read_documents([source]), tmp_path / "ix", resources, rebuild=True)
+    assert len(list(tmp_path.glob("ix@*"))) == 2
+
+
+def test_skip_invalid_indexes_the_rest(tmp_path, resources):
+    source = tmp_path / "m.jsonl"
+    source.write_text('{"id": "1", "body": "باكو"}\n{"id": 2.5, "body": "x"}\n'
+                      '{"id": "3", "body": "موسكو"}\n', encoding="utf-8")
+    errors = []
+    report = build_index(read_documents([source], on_error=errors.append), tmp_path / "ix",
+                         resources, on_error=errors.append)
+    assert report.added == 2 and len(errors) == 1
+    assert stored_ids(tmp_path / "ix") == ["1", "3"]
+
+
+def test_document_language_is_detected_unless_given(resources):
+    from index.readers import Document
+
+    english = prepare_fields(Document("e", "Shelling in Stepanakert",
+                                      "Artillery fire was heard in the city on Tuesday."),
+                             resources)
+    given = prepare_fields(Document("g", "Title", "Some text", lang="ar"), resources)
+    arabic = prepare_fields(Document("a", "قصف في ستيباناكيرت", "سمع دوي المدفعية في المدينة."),
+                            resources)
+    assert (english["lang"], given["lang"], arabic["lang"]) == ("en", "ar", "ar")
+
+
+def test_entities_are_recorded_from_title_and_body(resources):
+    from index.readers import Document
+
+    fields = prepare_fields(Document("x", "اشتباكات قرب لاتشين", "أعلنت باكو وقف القتال"),
+                            resources)
+    assert {"lachin", "baku"} <= set(fields["entities"].split())
+
+
+def test_a_body_of_pure_furniture_is_rejected(resources):
+    from index.readers import Document
+
+    with pytest.raises(DocumentError, match="empty once page furniture"):
+        prepare_fields(Document("u", "Video", "https://www.youtube.com/watch?v=x",
+                                origin="f.jsonl:3"), resources)
