@@ -1,4 +1,5 @@
-"""Command line: ``python -m index build [SOURCES...] [--index-dir DIR] [--rebuild]``.
+"""Command line: ``python -m index build [SOURCES...] [--index-dir DIR] [--rebuild]``,
+``python -m index lexicon``.
 
 Exit status: 0 on success, 1 when the build stopped on an invalid document (the
 existing index untouched), 2 for a configuration mistake or a bad argument.
@@ -6,12 +7,14 @@ existing index untouched), 2 for a configuration mistake or a bad argument.
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from tqdm import tqdm
 
 from config.settings import SettingsError, load_settings
 from index import store
+from index.lexicon import Lexicon
 from index.readers import DocumentError, read_documents
 from index.resources import Resources
 from index.wordlists import ConfigError
@@ -24,12 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        resources = Resources.load(settings["CONFIG_DIR"])
+        return args.run(args, settings)
     except (ConfigError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    index_dir = Path(args.index_dir or settings["INDEX_DIR"])
-    return args.run(args, index_dir, settings, resources)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,11 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="index the valid documents and report the invalid ones")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(run=_build)
+    lexicon = commands.add_parser("lexicon", help="build the dictionary lookup tables "
+                                  "(LEXICON_PATH) from DICTIONARY_DIR")
+    lexicon.set_defaults(run=_lexicon)
     return parser
 
 
-def _build(args: argparse.Namespace, index_dir: Path, settings: dict,
-           resources: Resources) -> int:
+def _build(args: argparse.Namespace, settings: dict) -> int:
+    resources = Resources.from_settings(settings)
+    index_dir = Path(args.index_dir or settings["INDEX_DIR"])
     sources = args.sources or [Path(settings["SEEDS_DIR"])]
     rebuild = args.rebuild or (args.rebuild_if_stale and _stale(index_dir, resources))
     reader_errors: list[DocumentError] = []
@@ -75,6 +80,16 @@ def _build(args: argparse.Namespace, index_dir: Path, settings: dict,
     if report.stale:
         print("note: the configuration changed since this index was built; a rebuild is due "
               "(python -m index build --rebuild)")
+    return 0
+
+
+def _lexicon(args: argparse.Namespace, settings: dict) -> int:
+    started = time.perf_counter()
+    lexicon = Lexicon.build(settings["DICTIONARY_DIR"])
+    lexicon.save(settings["LEXICON_PATH"])
+    print(f"lexicon {settings['LEXICON_PATH']}: {len(lexicon.en_ar)} English and "
+          f"{len(lexicon.ar_en)} Arabic headword keys, {len(lexicon.known)} known words, "
+          f"{time.perf_counter() - started:.1f} s")
     return 0
 
 

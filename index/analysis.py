@@ -27,6 +27,10 @@ Terms in the index, for one word:
 Every token carries ``kind`` (``word``, ``exact`` or ``entity``), ``script``,
 ``norm`` (the normalised form) and, for entities, ``entity``, ``ambiguous`` and
 ``endpos``.
+
+A second, smaller chain (``names_analyzer``) feeds the low-weight ``names`` field:
+the cross-script consonant keys (``index.translit``) of words that look like names
+but are not in the gazetteer, so ``Kalbajar`` finds كالباجار.
 """
 
 from functools import lru_cache
@@ -149,13 +153,43 @@ class LightStemFilter(Filter):
             if t.kind != "word" or t.stopped:
                 yield t
                 continue
-            bare, t.text = split(t.text, t.script)
+            bare, t.text = split(t.text, t.script, t.original)
             yield t
             if t.text != bare:
                 t.text = EXACT_PREFIX + bare
                 t.kind = "exact"
                 yield t
                 t.kind = "word"
+
+
+class NameKeyFilter(Filter):
+    """Replace each word that looks like a name by its cross-script name keys (``%KLBJR``).
+
+    Used by the ``names`` field alone; every other word is dropped. In documents a
+    Latin word must be capitalised to count as a name; in queries it need not be.
+    """
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        name_keys = self.resources.name_keys
+        for t in tokens:
+            keys = name_keys(t.text, t.script, t.original,
+                             require_capital=t.mode != "query")
+            for key in keys:
+                t.text = key
+                t.kind = "name"
+                yield t
+
+
+def names_analyzer(resources: Resources) -> CompositeAnalyzer:
+    """The chain of the ``names`` field: name keys of the words that look like names.
+
+    >>> [t.text for t in names_analyzer(Resources.load())("Bayraktar drones")]
+    ['%lBRKTR']
+    """
+    return BilingualTokenizer() | OrthographyFilter() | NameKeyFilter(resources)
 
 
 def fahras_analyzer(resources: Resources) -> CompositeAnalyzer:

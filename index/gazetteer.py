@@ -18,6 +18,8 @@ from pathlib import Path
 
 from index.normalize import normalize_text
 from index.stemmer import proclitic_candidates
+from index.tokens import iter_words
+from index.translit import skeletons
 from index.wordlists import ConfigError, read_lines
 
 KINDS = ("place", "person", "organisation")
@@ -105,6 +107,24 @@ class Gazetteer:
         """Normalised one-word spellings: names that the stemmer must leave alone."""
         return frozenset(words[0] for patterns in self._table.values() for p in patterns
                          if p.key is not None and len(words := p.words) == 1)
+
+    @property
+    def skeleton_keys(self) -> dict[str, str]:
+        """Consonant skeleton → entity key, for one-word spellings whose skeleton only
+        one entity has (ambiguous spellings left out)."""
+        cached = getattr(self, "_skeletons", None)
+        if cached is None:
+            owners: dict[str, set[str]] = {}
+            for entity in self.entities.values():
+                for spelling in entity.spellings:
+                    words = list(iter_words(spelling))
+                    if len(words) == 1:
+                        norm = normalize_text(spelling)[0]
+                        for skeleton in skeletons(norm, words[0].script):
+                            owners.setdefault(skeleton, set()).add(entity.key)
+            cached = {s: keys.pop() for s, keys in owners.items() if len(keys) == 1}
+            self._skeletons = cached
+        return cached
 
     def find(self, words: Sequence[str]) -> list[Match]:
         """Find entity names in a sequence of normalised words, left to right.

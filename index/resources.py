@@ -12,12 +12,16 @@ from pathlib import Path
 
 from index.furniture import Furniture
 from index.gazetteer import Gazetteer
+from index.glossary import Glossary
+from index.lexicon import Lexicon, word_key
 from index.normalize import normalize_arabic, normalize_latin
-from index.stemmer import ArabicLightStemmer, stem_english
+from index.stemmer import (ArabicLightStemmer, accusative, proclitic_candidates, radical_al,
+                           stem_english)
+from index.translit import name_key, skeletons
 from index.wordlists import check_word_list, read_lines, read_sections
 
 #: Raise when the analysis code or the schema's fields change what an index holds.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "6"
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 GAZETTEER_FILE = "gazetteer.txt"
@@ -25,8 +29,9 @@ STOPWORDS_AR_FILE = "stopwords_ar.txt"
 STOPWORDS_EN_FILE = "stopwords_en.txt"
 STEM_EXCEPTIONS_AR_FILE = "stem_exceptions_ar.txt"
 FURNITURE_FILE = "furniture.txt"
+GLOSSARY_FILE = "glossary.txt"
 _FILES = (GAZETTEER_FILE, STOPWORDS_AR_FILE, STOPWORDS_EN_FILE, STEM_EXCEPTIONS_AR_FILE,
-          FURNITURE_FILE)
+          FURNITURE_FILE, GLOSSARY_FILE)
 
 
 @dataclass
@@ -40,46 +45,85 @@ class Resources:
     fingerprint: str
     furniture: Furniture = field(default_factory=Furniture)
     protected_latin: frozenset[str] = field(default_factory=frozenset)
+    glossary: Glossary = field(default_factory=Glossary)
+    #: Word keys of everything the dictionaries and the glossary know: not names.
+    known_words: frozenset[str] = field(default_factory=frozenset)
+    lexicon_digest: str = "none"
 
     @classmethod
-    def load(cls, config_dir: Path | str = CONFIG_DIR) -> "Resources":
+    def load(cls, config_dir: Path | str = CONFIG_DIR, *,
+             lexicon: Lexicon | None = None) -> "Resources":
         """Load and validate every resource file of ``config_dir``.
 
+        :param lexicon: the dictionaries' lexicon (default: the prebuilt one at
+            ``LEXICON_PATH``, built on first use).
         :raises ConfigError: naming the file and line of the first mistake.
         """
         config_dir = Path(config_dir)
+        lexicon = lexicon if lexicon is not None else Lexicon.load_or_build()
         gazetteer = Gazetteer.load(config_dir / GAZETTEER_FILE)
         stop_ar = check_word_list(config_dir / STOPWORDS_AR_FILE,
                                   read_lines(config_dir / STOPWORDS_AR_FILE), normalize_arabic)
         stop_en = check_word_list(config_dir / STOPWORDS_EN_FILE,
                                   read_lines(config_dir / STOPWORDS_EN_FILE), normalize_latin)
         exceptions_path = config_dir / STEM_EXCEPTIONS_AR_FILE
-        sections = read_sections(exceptions_path, ("keep", "waw"))
+        sections = read_sections(exceptions_path, ("keep", "waw", "al"))
         keep = check_word_list(exceptions_path, sections["keep"], normalize_arabic)
         waw = check_word_list(exceptions_path, sections["waw"], normalize_arabic)
+        al = check_word_list(exceptions_path, sections["al"], normalize_arabic)
         names = gazetteer.protected_words
+        glossary = Glossary.load(config_dir / GLOSSARY_FILE, stop_ar | stop_en)
+        known = lexicon.known | glossary.words
         digest = hashlib.sha256(ANALYSIS_VERSION.encode())
         for name in _FILES:
             digest.update(name.encode() + b"\0" + (config_dir / name).read_bytes())
+        digest.update(lexicon.digest.encode())
         return cls(
             gazetteer=gazetteer,
             stopwords_ar=stop_ar,
             stopwords_en=stop_en,
-            arabic_stemmer=ArabicLightStemmer(protected=names | keep, waw_words=waw),
+            arabic_stemmer=ArabicLightStemmer(protected=names | keep, waw_words=waw,
+                                              al_words=al, known=known),
             fingerprint=digest.hexdigest()[:16],
             furniture=Furniture.load(config_dir / FURNITURE_FILE),
             protected_latin=frozenset(n for n in names if n.isascii()),
+            glossary=glossary,
+            known_words=known,
+            lexicon_digest=lexicon.digest,
         )
 
-    def split(self, word: str, script: str) -> tuple[str, str]:
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Resources":
+        """Load with the ``CONFIG_DIR``, ``LEXICON_PATH`` and ``DICTIONARY_DIR`` settings."""
+        lexicon = Lexicon.load_or_build(settings["LEXICON_PATH"], settings["DICTIONARY_DIR"])
+        return cls.load(settings["CONFIG_DIR"], lexicon=lexicon)
+
+    def __getstate__(self) -> dict:
+        # The known words (the dictionaries' vocabulary, about 66,000 keys) are not
+        # pickled into every index commit: they come back from the process's lexicon.
+        state = dict(self.__dict__)
+        state["known_words"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.known_words = Lexicon.shared(self.lexicon_digest).known | self.glossary.words
+        self.arabic_stemmer.known = self.known_words
+
+    def split(self, word: str, script: str, surface: str = "") -> tuple[str, str]:
         """Return (word without clitics, stem) of a normalised word; names are left alone.
 
+        :param surface: the word as written, which tells a radical ال (ألغام) from
+            the article.
+
         >>> r = Resources.load()
-        >>> r.split("الاشتباكات", "ar"), r.split("clashes", "latin")
-        (('اشتباكات', 'اشتباك'), ('clashes', 'clash'))
+        >>> r.split("الاشتباكات", "ar"), r.split("clashes", "latin"), r.split("الغام", "ar", "ألغام")
+        (('اشتباكات', 'اشتباك'), ('clashes', 'clash'), ('الغام', 'الغام'))
         """
         if script == "ar":
-            return self.arabic_stemmer.split(word)
+            if not surface:
+                return self.arabic_stemmer.split(word)
+            return self.arabic_stemmer.split(word, radical_al(surface), accusative(surface))
         if word in self.protected_latin:
             return word, word
         return word, stem_english(word)
@@ -95,3 +139,41 @@ class Resources:
     def is_stopword(self, word: str, script: str) -> bool:
         """Tell whether a normalised word is a stop word of its script's language."""
         return word in (self.stopwords_ar if script == "ar" else self.stopwords_en)
+
+    def name_skeletons(self, norm: str, script: str, surface: str = "", *,
+                       require_capital: bool = False) -> list[str]:
+        """Cross-script consonant skeletons of a word that looks like a name, else ``[]``.
+
+        A word looks like a name when it is not a stop word, not a gazetteer name (the
+        gazetteer handles those), not known to the dictionaries or the glossary in
+        any clitic-free form, and, for Latin words in documents, capitalised. An
+        Arabic word gives the skeletons of its clitic-free forms too (the ب of بيرقدار
+        might be a preposition).
+
+        >>> r = Resources.load()
+        >>> r.name_skeletons("وبيرقدار", "ar"), r.name_skeletons("اقدام", "ar")
+        (['BRKTR', 'RKTR'], [])
+        """
+        if norm.isdigit() or self.is_stopword(norm, script):
+            return []
+        if script == "ar":
+            forms = proclitic_candidates(norm)
+            if any(f in self.arabic_stemmer.protected for f in forms) or \
+                    any(word_key(f, script) in self.known_words for f in forms):
+                return []
+        else:
+            if require_capital and not surface[:1].isupper():
+                return []
+            if norm in self.protected_latin or word_key(norm, script) in self.known_words:
+                return []
+            forms = [norm]
+        found: list[str] = []
+        for form in forms:
+            found.extend(k for k in skeletons(form, script) if k not in found)
+        return found
+
+    def name_keys(self, norm: str, script: str, surface: str = "", *,
+                  require_capital: bool = False) -> list[str]:
+        """The indexed name keys of a word (its skeletons, tagged with its script)."""
+        return [name_key(s, script) for s in self.name_skeletons(
+            norm, script, surface, require_capital=require_capital)]

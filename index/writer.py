@@ -79,6 +79,7 @@ def prepare_fields(document: Document, resources: Resources) -> dict:
         "id": document.id,
         "title": document.title,
         "body": body,
+        "names": f"{document.title}\n{body}",
         "lang": lang,
         "entities": " ".join(sorted({m.key for m in found})),
         "furniture": furniture,

@@ -6,7 +6,7 @@ Request flow: ``api`` view → ``params.parse_search_params`` (validation) →
 ``snippets``) → JSON. ``errors`` renders every failure as the JSON envelope.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -14,9 +14,11 @@ from flask import Flask
 from config.settings import load_settings
 from index.analysis import fahras_analyzer
 from index.language import warm_up
+from index.lexicon import Lexicon
 from index.resources import Resources
 from service.errors import IndexUnavailable, register_error_handlers
 from service.searcher import IndexHandle
+from service.translate import Translator
 
 
 @dataclass
@@ -26,6 +28,19 @@ class Fahras:
     settings: dict[str, Any]
     config_resources: Resources
     handle: IndexHandle
+    lexicon: Lexicon
+    _translators: dict = field(default_factory=dict)
+
+    def translator(self) -> Translator:
+        """The translator for the open index's glossary (built once per glossary)."""
+        return self.translator_for(self.handle.resources)
+
+    def translator_for(self, resources: Resources) -> Translator:
+        """The translator for the glossary of ``resources``."""
+        glossary = resources.glossary
+        if glossary.digest not in self._translators:
+            self._translators = {glossary.digest: Translator(self.lexicon, glossary)}
+        return self._translators[glossary.digest]
 
     @property
     def current_fingerprint(self) -> str:
@@ -55,12 +70,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(TESTING=bool(settings.get("TESTING")), JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    resources = Resources.load(settings["CONFIG_DIR"])
+    lexicon = Lexicon.load_or_build(settings["LEXICON_PATH"], settings["DICTIONARY_DIR"])
+    resources = Resources.load(settings["CONFIG_DIR"], lexicon=lexicon)
     warm_up()
     app.extensions["fahras"] = Fahras(
         settings=settings,
         config_resources=resources,
         handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
+        lexicon=lexicon,
     )
     from service import api
 

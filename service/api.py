@@ -28,10 +28,11 @@ def search():
     resources = app.handle.resources
     params = parse_search_params(request.args, app.settings, resources.gazetteer.entities)
     guess = guess_language(params.q)
-    built = _build(params.q, app)
     with app.handle.searcher() as searcher:
-        page = run_search(searcher, built, params, analyzer=app.handle.analyzer,
-                          gazetteer=resources.gazetteer,
+        built = _build(params.q, app, searcher)
+        prefer_lang = _preferred_language(app, guess.lang, built)
+        page = run_search(searcher, built, params, matchers=_matchers(app, built),
+                          gazetteer=resources.gazetteer, prefer_lang=prefer_lang,
                           snippet_chars=app.settings["SNIPPET_CHARS"],
                           snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
     return jsonify({
@@ -45,6 +46,7 @@ def search():
             "lang": guess.lang,
             "lang_method": guess.method,
             "match": page.match,
+            "language_first": prefer_lang,
             "filters": {"lang": params.lang, "place": params.place},
             "terms": [w.surface for w in built.words],
             "expansions": [e.as_dict() for e in built.expansions],
@@ -59,16 +61,16 @@ def document(doc_id: str):
     app = _fahras()
     resources = app.handle.resources
     q = request.args.get("q", "").strip()
-    built = _build(q, app) if q else None
     with app.handle.searcher() as searcher:
+        built = _build(q, app, searcher) if q else None
         stored = searcher.document(id=doc_id)
     if stored is None:
         raise NotFound(f"no document with id {doc_id!r}")
     out = result_dict(stored, resources.gazetteer, body=stored["body"])
     if built is not None:
-        analyzer = app.handle.analyzer
-        out["title_html"] = highlight_all(stored["title"], analyzer, built.highlight_terms)
-        out["body_html"] = highlight_all(stored["body"], analyzer, built.highlight_terms)
+        matchers = _matchers(app, built)
+        out["title_html"] = highlight_all(stored["title"], matchers)
+        out["body_html"] = highlight_all(stored["body"], matchers)
     return jsonify({"ok": True, "document": out, "query": {"text": q} if q else None})
 
 
@@ -83,12 +85,16 @@ def analyze():
         raise BadRequest(f"text must be at most {app.settings['MAX_QUERY_LENGTH'] * 10} characters")
     analyzer = app.analyzer_for_analysis()
     resources = app.resources_for_analysis()
+    tokens = describe_tokens(text, analyzer, resources)
     return jsonify({"ok": True, "text": text, "lang": guess_language(text).lang,
-                    "tokens": describe_tokens(text, analyzer, resources.gazetteer)})
+                    "tokens": tokens,
+                    "translations": describe_translations(tokens, app.translator_for(resources))})
 
 
-def describe_tokens(text: str, analyzer, gazetteer) -> list[dict]:
-    """One dict per word: surface, offsets, normalised form, indexed term, entity."""
+def describe_tokens(text: str, analyzer, resources) -> list[dict]:
+    """One dict per word: surface, offsets, normalised form, indexed term, entity and
+    the cross-script name keys a query would search for it."""
+    gazetteer = resources.gazetteer
     words: dict[int, dict] = {}
     for t in analyzer(text, mode="index", removestops=False):
         if t.kind == "entity":
@@ -107,6 +113,7 @@ def describe_tokens(text: str, analyzer, gazetteer) -> list[dict]:
             "surface": text[t.startchar:t.endchar], "start": t.startchar, "end": t.endchar,
             "script": t.script, "normalized": t.norm,
             "term": None if t.stopped else t.text, "stopword": bool(t.stopped),
+            "name_keys": resources.name_keys(t.norm, t.script),
         })
     out = []
     for pos in sorted(words):
@@ -114,6 +121,20 @@ def describe_tokens(text: str, analyzer, gazetteer) -> list[dict]:
         entry.setdefault("exact_term", None)
         entry.setdefault("entity", None)
         out.append(entry)
+    return out
+
+
+def describe_translations(tokens: list[dict], translator) -> list[dict]:
+    """The glossary and dictionary translations a query of these words would search."""
+    words = [t for t in tokens if not t["stopword"]]
+    pairs = [None if t["entity"] else (t["normalized"], t["script"]) for t in words]
+    out = []
+    for match in translator.find(pairs):
+        out.append({
+            "words": " ".join(t["surface"] for t in words[match.start:match.end]),
+            "source": match.source, "language": match.target,
+            "senses": list(match.senses), "synonyms": list(match.synonyms),
+        })
     return out
 
 
@@ -144,9 +165,25 @@ def health():
     })
 
 
-def _build(q: str, app):
+def _build(q: str, app, searcher):
+    builder = QueryBuilder(app.handle.analyzer, app.handle.resources,
+                           Weights.from_settings(app.settings), translator=app.translator(),
+                           frequency=lambda term: searcher.doc_frequency("body", term)
+                          + searcher.doc_frequency("title", term))
     try:
-        return QueryBuilder(app.handle.analyzer, app.handle.resources,
-                            Weights.from_settings(app.settings)).build(parse_query(q))
+        return builder.build(parse_query(q))
     except NoSearchableWords as error:
         raise BadRequest(str(error)) from None
+
+
+def _preferred_language(app, lang: str, built) -> str | None:
+    """The language whose documents come first: the query's, unless the query is only
+    names typed in Latin letters (a transliteration belongs to no language)."""
+    if not app.settings["LANGUAGE_FIRST"]:
+        return None
+    return lang if built.has_language_words or lang == "ar" else None
+
+
+def _matchers(app, built):
+    return [(app.handle.analyzer, built.highlight_terms),
+            (app.handle.names_analyzer, built.name_keys)]

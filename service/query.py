@@ -1,4 +1,4 @@
-"""Turn parsed query items into a Whoosh query, with the expansions it used.
+"""Turn parsed query items into a Whoosh query, with every expansion it used.
 
 Query text is analysed by the index's own analyzer, so query and documents agree
 on normalisation, clitics, stems and gazetteer names. One word becomes::
@@ -13,9 +13,23 @@ entity term. Units are ANDed (the caller falls back to OR when nothing matches t
 all) and words standing close together in a document add a proximity bonus. A
 quoted phrase is a ``Sequence`` whose slots also accept a one-word name's entity
 term, so "ممر لاتشين" finds ممر لاسين.
+
+Across languages (``service.translate``): a word or phrase with a glossary or
+dictionary translation becomes ``Or(its own query, translation ^ GLOSSARY_WEIGHT or
+DICTIONARY_WEIGHT)``; translations of several words are phrase queries. A word that
+looks like a name but is in no gazetteer also searches the ``names`` field by its
+cross-script consonant key (^ PHONETIC_WEIGHT). All these weights are below 1.
+
+A document that mentions one of the archive's focus entities (``FOCUS_ENTITIES``,
+the conflict's region and parties) scores ``1 + FOCUS_WEIGHT`` times higher: in a
+Karabakh archive, a ceasefire in Karabakh ranks above a ceasefire in another war.
+
+An ambiguous name (قره باغ is also a football club, ناغورني a columnist's surname)
+searches its entity only, that is the documents where context confirmed the name;
+in quotes it is searched as written.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
@@ -23,11 +37,17 @@ from whoosh.analysis import Analyzer
 
 from index.analysis import ENTITY_PREFIX
 from index.resources import Resources
+from index.translit import name_key, skeletons
 from service.syntax import Item
+from service.translate import GLOSSARY_SENSES as GLOSSARY_SYNONYMS
+from service.translate import TranslationMatch, Translator, choose_senses
 
 TEXT_FIELDS = ("title", "body")
+NAMES_FIELD = "names"
 #: How far apart (in positions) the words of a query may stand for the proximity bonus.
 PROXIMITY_SLOP = 4
+#: Shortest skeleton (consonant classes) that may stand for a gazetteer entity.
+MIN_FUZZY_CLASSES = {"ar": 5, "latin": 4}
 
 
 class NoSearchableWords(ValueError):
@@ -42,13 +62,22 @@ class Weights:
     exact: float = 0.5
     entity: float = 0.6
     phrase: float = 1.0
+    glossary: float = 0.3
+    dictionary: float = 0.2
+    phonetic: float = 0.3
+    focus: float = 0.0
+    focus_entities: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: dict) -> "Weights":
         """Read the ``*_WEIGHT`` settings."""
         return cls(title=settings["TITLE_WEIGHT"], exact=settings["EXACT_WEIGHT"],
-                   entity=settings["ENTITY_WEIGHT"],
-                   phrase=settings["PHRASE_WEIGHT"])
+                   entity=settings["ENTITY_WEIGHT"], phrase=settings["PHRASE_WEIGHT"],
+                   glossary=settings["GLOSSARY_WEIGHT"],
+                   dictionary=settings["DICTIONARY_WEIGHT"],
+                   phonetic=settings["PHONETIC_WEIGHT"],
+                   focus=settings["FOCUS_WEIGHT"],
+                   focus_entities=tuple(settings["FOCUS_ENTITIES"].split()))
 
 
 @dataclass(frozen=True)
@@ -58,6 +87,7 @@ class Word:
 
     surface: str
     norm: str
+    script: str
     stem: str
     exact: str | None
     pos: int
@@ -67,24 +97,24 @@ class Word:
 
 @dataclass(frozen=True)
 class Expansion:
-    """A name in the query that also searched the entity's other spellings."""
+    """Something the query also searched: another spelling, a translation, a name key."""
 
     variant: str
-    entity: str
-    name: str
-    name_ar: str
-    kind: str
-    source: str
+    source: str              # gazetteer, glossary, dictionary or phonetic
     weight: float
-    ambiguous: bool
-    spellings: tuple[str, ...]
+    also: tuple[str, ...]
+    entity: dict | None = None
+    language: str | None = None
 
     def as_dict(self) -> dict:
         """JSON form."""
-        return {"variant": self.variant, "entity": self.entity, "name": self.name,
-                "name_ar": self.name_ar, "kind": self.kind, "source": self.source,
-                "weight": self.weight, "ambiguous": self.ambiguous,
-                "spellings": list(self.spellings)}
+        out = {"variant": self.variant, "source": self.source, "weight": self.weight,
+               "also": list(self.also)}
+        if self.entity is not None:
+            out["entity"] = self.entity
+        if self.language is not None:
+            out["language"] = self.language
+        return out
 
 
 @dataclass
@@ -95,15 +125,25 @@ class BuiltQuery:
     any_unit: wq.Query
     excluded: wq.Query | None
     proximity: wq.Query | None
+    focus: tuple[wq.Query, float] | None
     highlight_terms: frozenset[str]
+    name_keys: frozenset[str] = frozenset()
     expansions: list[Expansion] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
+    #: True when some word belongs to a language (not only names): only then do
+    #: documents in the query's language come first.
+    has_language_words: bool = True
 
     def ranked(self, require_all: bool = True) -> wq.Query:
         """The query to run: all (or any) units, the proximity bonus, the exclusions."""
         base = self.all_units if require_all else self.any_unit
         if self.proximity is not None:
             base = wq.AndMaybe(base, self.proximity)
+        if self.focus is not None:
+            # score × (1 + FOCUS_WEIGHT) for documents about the archive's subject
+            focus, weight = self.focus
+            base = wq.Or([base, wq.And([base, wq.ConstantScoreQuery(focus, 0.0)],
+                                       boost=weight)])
         if self.excluded is not None:
             base = wq.AndNot(base, self.excluded)
         return base
@@ -125,12 +165,23 @@ class _Unit:
 
 
 class QueryBuilder:
-    """Builds Whoosh queries with the analyzer and resources of the open index."""
+    """Builds Whoosh queries with the analyzer and resources of the open index.
 
-    def __init__(self, analyzer: Analyzer, resources: Resources, weights: Weights) -> None:
+    :param frequency: document frequency of a term in the body field (to choose
+        dictionary senses); without it every sense counts as present.
+    """
+
+    def __init__(self, analyzer: Analyzer, resources: Resources, weights: Weights, *,
+                 translator: Translator | None = None,
+                 frequency: Callable[[str], int] | None = None) -> None:
         self.analyzer = analyzer
         self.resources = resources
         self.weights = weights
+        self.translator = translator
+        self.frequency = frequency or (lambda term: 1)
+        self._expansions: dict[tuple, Expansion] = {}
+        self._terms: set[str] = set()
+        self._name_keys: set[str] = set()
 
     def build(self, items: Iterable[Item]) -> BuiltQuery:
         """Build the queries for parsed items.
@@ -139,26 +190,30 @@ class QueryBuilder:
         """
         positives: list[wq.Query] = []
         negatives: list[wq.Query] = []
-        used: list[_Unit] = []
+        words: list[Word] = []
+        language_words: list[Word] = []
         has_or = False
         for kind, members in _groups(list(items)):
-            if kind == "words":
-                units = self.analyse(" ".join(m.text for m in members))
-                positives.extend(self._unit_query(u) for u in units)
-                used.extend(units)
-                continue
             alternatives = []
             for member in members:
                 units = self.analyse(member.text)
-                if units:
-                    alternatives.append(self._item_query(member, units))
-                    if kind != "not":
-                        used.extend(units)
-            if not alternatives:
-                continue
+                if not units:
+                    continue
+                if kind == "not":
+                    alternatives.append(_and_all(self._unit_query(u, expand=False)
+                                                 for u in units))
+                    continue
+                words.extend(w for u in units for w in u.words)
+                language_words += [w for u in units if not u.entity for w in u.words]
+                if member.phrase and sum(len(u.words) for u in units) > 1:
+                    alternatives.append(self._phrase_with_translation(units))
+                elif kind == "words":
+                    positives.extend(self._translated(units))
+                else:
+                    alternatives.append(_and_all(self._translated(units)))
             if kind == "not":
                 negatives.extend(alternatives)
-            else:
+            elif alternatives:
                 has_or = has_or or len(alternatives) > 1
                 positives.append(_or_all(alternatives))
         if not positives:
@@ -168,11 +223,18 @@ class QueryBuilder:
             all_units=positives[0] if len(positives) == 1 else wq.And(positives),
             any_unit=positives[0] if len(positives) == 1 else wq.Or(positives),
             excluded=_or_all(negatives) if negatives else None,
-            proximity=None if has_or else self._proximity(used),
-            highlight_terms=frozenset(t for u in used for t in _unit_terms(u)),
-            expansions=self._expansions(used),
-            words=[w for u in used for w in u.words],
+            proximity=None if has_or else self._proximity(words),
+            focus=self._focus(),
+            highlight_terms=frozenset(self._terms),
+            name_keys=frozenset(self._name_keys),
+            expansions=list(self._expansions.values()),
+            words=words,
+            has_language_words=any(self._is_language_word(w) for w in language_words),
         )
+
+    def _is_language_word(self, word: Word) -> bool:
+        """A word of a language, as opposed to a name (Stepanakert is not English)."""
+        return not word.entity and not self.resources.name_skeletons(word.norm, word.script)
 
     def analyse(self, text: str) -> list[_Unit]:
         """Analyse text into units: words (with their one-word names) and names of
@@ -184,7 +246,8 @@ class QueryBuilder:
                 spans.append((t.pos, t.endpos, t.entity, t.ambiguous,
                               text[t.startchar:t.endchar]))
             elif t.kind == "word":
-                words[t.pos] = Word(text[t.startchar:t.endchar], t.norm, t.text, None, t.pos)
+                words[t.pos] = Word(text[t.startchar:t.endchar], t.norm, t.script, t.text,
+                                    None, t.pos)
             else:
                 words[t.pos] = replace(words[t.pos], exact=t.text)
         long_spans = {}
@@ -207,81 +270,200 @@ class QueryBuilder:
                 units.append(_Unit([words[pos]]))
         return units
 
-    def _item_query(self, item: Item, units: list[_Unit]) -> wq.Query:
-        if item.phrase and sum(len(u.words) for u in units) > 1:
-            return self._phrase_query(units)
-        return _and_all(self._unit_query(u) for u in units)
+    # -- one unit, one phrase ------------------------------------------------------
 
-    def _unit_query(self, unit: _Unit) -> wq.Query:
+    def _unit_query(self, unit: _Unit, scale: float = 1.0, expand: bool = True) -> wq.Query:
         parts = []
-        for name, field_weight in self._fields():
+        for name, field_weight in self._fields(scale):
             if not unit.ambiguous:
-                parts.append(_and_all(self._word_query(name, w, field_weight)
+                parts.append(_and_all(self._word_query(name, w, field_weight, expand=expand)
                                       for w in unit.words))
             if unit.entity:
                 parts.append(self._entity_term(name, unit.entity, field_weight))
+        if unit.entity and expand:
+            self._note_entity(unit.entity, unit.ambiguous, unit.surface)
+        if expand and len(unit.words) == 1 and not unit.entity:
+            word = unit.words[0]
+            if not word.entity:
+                parts.extend(self._name_key_terms(word, scale))
+            elif not word.ambiguous:
+                parts.extend(self._entity_spelling_terms(word, scale))
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
-    def _phrase_query(self, units: list[_Unit]) -> wq.Query:
+    def _phrase_query(self, units: list[_Unit], scale: float = 1.0) -> wq.Query:
         words = [w for u in units for w in u.words]
         gaps = words[-1].pos - words[0].pos + 1 - len(words)
         parts = []
-        for name, field_weight in self._fields():
+        for name, field_weight in self._fields(scale):
             slots = [self._word_query(name, w, 1.0, literal=True) for w in words]
             parts.append(wq.Sequence(slots, slop=1 + gaps, boost=field_weight))
             if len(units) == 1 and units[0].entity and not units[0].ambiguous:
                 parts.append(self._entity_term(name, units[0].entity, field_weight))
         return wq.Or(parts)
 
-    def _word_query(self, field_name: str, word: Word, field_weight: float,
-                    literal: bool = False) -> wq.Query:
+    def _word_query(self, field_name: str, word: Word, field_weight: float, *,
+                    literal: bool = False, expand: bool = True) -> wq.Query:
         if word.ambiguous and not literal:
             return self._entity_term(field_name, word.entity, field_weight)
         subs = [wq.Term(field_name, word.stem, boost=field_weight)]
+        self._terms.add(word.stem)
         if word.exact:
             subs.append(wq.Term(field_name, word.exact, boost=field_weight * self.weights.exact))
+            self._terms.add(word.exact)
         if word.entity:
             subs.append(self._entity_term(field_name, word.entity, field_weight))
+            if expand:
+                self._note_entity(word.entity, word.ambiguous, word.surface)
         return subs[0] if len(subs) == 1 else wq.Or(subs)
 
     def _entity_term(self, field_name: str, key: str, field_weight: float) -> wq.Term:
+        self._terms.add(ENTITY_PREFIX + key)
         return wq.Term(field_name, ENTITY_PREFIX + key, boost=field_weight * self.weights.entity)
 
-    def _fields(self) -> Iterator[tuple[str, float]]:
-        yield "title", self.weights.title
-        yield "body", 1.0
+    def _name_key_terms(self, word: Word, scale: float) -> list[wq.Query]:
+        """Terms for a word that looks like a name but is in no gazetteer entry.
 
-    def _proximity(self, units: list[_Unit]) -> wq.Query | None:
-        stems = [w.stem for u in units for w in u.words]
+        Its skeleton searches the names written in the other script (and, for a Latin
+        word, other Latin spellings too); a skeleton equal to that of one gazetteer
+        spelling (ستيباناكرت, Kelbajar) also searches that entity.
+        """
+        found = self.resources.name_skeletons(word.norm, word.script)
+        if not found:
+            return []
+        weight = self.weights.phonetic * scale
+        scripts = ("ar", "latin") if word.script != "ar" else ("latin",)
+        keys = [name_key(s, script) for s in found for script in scripts]
+        self._name_keys.update(keys)
+        self._note(Expansion(word.surface, "phonetic", weight, tuple(keys)))
+        terms: list[wq.Query] = [wq.Term(NAMES_FIELD, key, boost=weight) for key in keys]
+        gazetteer = self.resources.gazetteer
+        for skeleton in found:
+            key = gazetteer.skeleton_keys.get(skeleton)
+            if key and len(skeleton) >= MIN_FUZZY_CLASSES[word.script]:
+                for name, field_weight in self._fields(weight):
+                    terms.append(wq.Term(name, ENTITY_PREFIX + key, boost=field_weight))
+                self._terms.add(ENTITY_PREFIX + key)
+                self._note_entity(key, False, word.surface, source="phonetic", weight=weight)
+        return terms
+
+    def _entity_spelling_terms(self, word: Word, scale: float) -> list[wq.Query]:
+        """Name keys of a gazetteer name, in the other script: spellings the gazetteer
+        lacks (غوريس for Goris) still match, below the listed ones."""
+        other = "ar" if word.script != "ar" else "latin"
+        keys = [name_key(s, other) for s in skeletons(word.norm, word.script)]
+        self._name_keys.update(keys)
+        return [wq.Term(NAMES_FIELD, key, boost=self.weights.phonetic * scale) for key in keys]
+
+    def _fields(self, scale: float) -> Iterator[tuple[str, float]]:
+        yield "title", self.weights.title * scale
+        yield "body", scale
+
+    # -- translation ---------------------------------------------------------------
+
+    def _translated(self, units: list[_Unit]) -> list[wq.Query]:
+        """Unit queries, each run of units with a translation ORed with it."""
+        matches = {m.start: m for m in self._translate(units)}
+        out: list[wq.Query] = []
+        i = 0
+        while i < len(units):
+            match = matches.get(i)
+            if match is None:
+                out.append(self._unit_query(units[i]))
+                i += 1
+                continue
+            own = _and_all(self._unit_query(u) for u in units[match.start:match.end])
+            alternatives = self._translation_queries(units[match.start:match.end], match)
+            out.append(wq.Or([own, _best_of(alternatives)]) if alternatives else own)
+            i = match.end
+        return out
+
+    def _phrase_with_translation(self, units: list[_Unit]) -> wq.Query:
+        phrase = self._phrase_query(units)
+        matches = self._translate(units)
+        if len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(units)):
+            alternatives = self._translation_queries(units, matches[0])
+            if alternatives:
+                return wq.Or([phrase, _best_of(alternatives)])
+        return phrase
+
+    def _translate(self, units: list[_Unit]) -> list[TranslationMatch]:
+        if self.translator is None:
+            return []
+        words = [None if u.entity or len(u.words) != 1 or u.words[0].entity
+                 else (u.words[0].norm, u.words[0].script) for u in units]
+        return self.translator.find(words)
+
+    def _translation_queries(self, units: list[_Unit], match: TranslationMatch
+                             ) -> list[wq.Query]:
+        weight = self.weights.glossary if match.source == "glossary" else self.weights.dictionary
+        surface = " ".join(w.surface for u in units for w in u.words)
+        queries = []
+        for senses, language in ((choose_senses(match, self._sense_frequency), match.target),
+                                 (self._present(match.synonyms), _other(match.target))):
+            chosen = [s for s in senses if self._add_text_query(queries, s, weight)]
+            if chosen:
+                self._note(Expansion(surface, match.source, weight, tuple(chosen),
+                                     language=language))
+        return queries
+
+    def _add_text_query(self, queries: list[wq.Query], text: str, weight: float) -> bool:
+        """Add the query for a translation or synonym; False when it has no words."""
+        units = self.analyse(text)
+        if not units:
+            return False
+        length = sum(len(u.words) for u in units)
+        if length > 1:
+            # A phrase scores the sum of its words: divide, so that a translation of
+            # three words does not outweigh one of one word.
+            queries.append(self._phrase_query(units, scale=weight / length))
+            self._terms.update(w.stem for u in units for w in u.words)
+        else:
+            queries.append(self._unit_query(units[0], scale=weight, expand=False))
+        return True
+
+    def _present(self, texts: Iterable[str]) -> list[str]:
+        return [t for t in texts[:GLOSSARY_SYNONYMS] if self._sense_frequency(t) > 0]
+
+    def _sense_frequency(self, sense: str) -> int:
+        stems = [w.stem for u in self.analyse(sense) for w in u.words]
+        return min((self.frequency(s) for s in stems), default=0)
+
+    # -- reporting -----------------------------------------------------------------
+
+    def _note_entity(self, key: str, ambiguous: bool, surface: str, *,
+                     source: str = "gazetteer", weight: float | None = None) -> None:
+        entity = self.resources.gazetteer.entities[key]
+        self._note(Expansion(
+            surface, source, self.weights.entity if weight is None else weight,
+            tuple(s for s in entity.spellings if s != surface),
+            entity={"key": key, "name": entity.name, "name_ar": entity.name_ar,
+                    "kind": entity.kind, "ambiguous": ambiguous},
+        ))
+
+    def _note(self, expansion: Expansion) -> None:
+        key = (expansion.source, expansion.variant, (expansion.entity or {}).get("key"))
+        self._expansions.setdefault(key, expansion)
+
+    def _focus(self) -> tuple[wq.Query, float] | None:
+        """The documents that mention an entity the archive is about, and their bonus."""
+        keys = [k for k in self.weights.focus_entities if k in self.resources.gazetteer.entities]
+        if not keys or self.weights.focus <= 0:
+            return None
+        return wq.Or([wq.Term("entities", k) for k in keys]), self.weights.focus
+
+    def _proximity(self, words: list[Word]) -> wq.Query | None:
+        stems = [w.stem for w in words]
         if len(stems) < 2:
             return None
         return wq.Or([wq.Phrase(name, stems, slop=PROXIMITY_SLOP, boost=self.weights.phrase)
                       for name in TEXT_FIELDS])
-
-    def _expansions(self, units: list[_Unit]) -> list[Expansion]:
-        found = [(u.entity, u.ambiguous, u.surface) for u in units if u.entity]
-        found += [(w.entity, w.ambiguous, w.surface) for u in units for w in u.words if w.entity]
-        out: dict[str, Expansion] = {}
-        for key, ambiguous, surface in found:
-            if key in out:
-                continue
-            entity = self.resources.gazetteer.entities[key]
-            out[key] = Expansion(
-                variant=surface, entity=key, name=entity.name, name_ar=entity.name_ar,
-                kind=entity.kind, source="gazetteer",
-                weight=self.weights.entity,
-                ambiguous=ambiguous,
-                spellings=tuple(s for s in entity.spellings if s != surface),
-            )
-        return list(out.values())
 
 
 def _groups(items: list[Item]) -> Iterator[tuple[str, list[Item]]]:
     """Group items: runs of plain words, OR-joined alternatives, phrases, exclusions."""
     groups: list[tuple[str, list[Item]]] = []
     for item in items:
-        joins_previous = item.alternative_of_previous and groups
-        if joins_previous:
+        if item.alternative_of_previous and groups:
             kind, members = groups[-1]
             if kind == "words":
                 # Only the last word of a run is an alternative of this item.
@@ -290,8 +472,7 @@ def _groups(items: list[Item]) -> Iterator[tuple[str, list[Item]]]:
                     groups.pop()
                 groups.append(("or", [previous, item]))
             else:
-                members.append(item)
-                groups[-1] = ("or", members)
+                groups[-1] = ("or", members + [item])
         elif item.negated:
             groups.append(("not", [item]))
         elif item.phrase:
@@ -300,15 +481,23 @@ def _groups(items: list[Item]) -> Iterator[tuple[str, list[Item]]]:
             groups[-1][1].append(item)
         else:
             groups.append(("words", [item]))
-    return iter(groups)
+    # A run of plain words is analysed as one text, so names of several words are found.
+    merged = []
+    for kind, members in groups:
+        if kind == "words":
+            members = [Item(" ".join(m.text for m in members))]
+        merged.append((kind, members))
+    return iter(merged)
 
 
-def _unit_terms(unit: _Unit) -> set[str]:
-    out = {w.stem for w in unit.words} | {w.exact for w in unit.words if w.exact}
-    out |= {ENTITY_PREFIX + w.entity for w in unit.words if w.entity}
-    if unit.entity:
-        out.add(ENTITY_PREFIX + unit.entity)
-    return out
+def _other(language: str) -> str:
+    return "en" if language == "ar" else "ar"
+
+
+def _best_of(queries: list[wq.Query]) -> wq.Query:
+    """Alternatives scored by the best match, not the sum: a document that uses three
+    senses of a translation is not three times as relevant."""
+    return queries[0] if len(queries) == 1 else wq.DisjunctionMax(queries)
 
 
 def _or_all(queries: Iterable[wq.Query]) -> wq.Query:

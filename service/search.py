@@ -1,5 +1,9 @@
 """Run a built query against the searcher and shape the page of results.
 
+Documents in the query's language come first (``LANGUAGE_FIRST``), then the others,
+each group by relevance: translations let an English query find Arabic articles,
+but an English article that answers it comes before them.
+
 ``run_search`` asks for every unit first (AND); when that finds nothing and the
 query has several units, it asks for any of them (OR) and says so in ``match``.
 Pages past the end are empty (the total still tells how many there are), like
@@ -10,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
@@ -31,17 +36,22 @@ class SearchPage:
 
 
 def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
-               analyzer, gazetteer: Gazetteer, snippet_chars: int = 220,
-               snippet_fragments: int = 2) -> SearchPage:
-    """Search, fall back from all words to any word if needed, and build the results."""
+               matchers, gazetteer: Gazetteer, prefer_lang: str | None = None,
+               snippet_chars: int = 220, snippet_fragments: int = 2) -> SearchPage:
+    """Search, fall back from all words to any word if needed, and build the results.
+
+    :param prefer_lang: documents in this language come first, each group by score.
+    """
     started = time.perf_counter()
-    filters = _filter(params)
-    limit = params.page * params.per_page
+    options = {"limit": params.page * params.per_page, "filter": _filter(params),
+               "terms": False}
+    if prefer_lang:
+        options["sortedby"] = language_first(prefer_lang)
     match = "all"
-    results = searcher.search(built.ranked(True), limit=limit, filter=filters, terms=False)
+    results = searcher.search(built.ranked(True), **options)
     if results.is_empty() and built.has_alternatives:
         match = "any"
-        results = searcher.search(built.ranked(False), limit=limit, filter=filters, terms=False)
+        results = searcher.search(built.ranked(False), **options)
     total = len(results)
     first = (params.page - 1) * params.per_page
     hits = [results[i] for i in range(first, min(first + params.per_page, results.scored_length()))]
@@ -49,15 +59,28 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
                       took_ms=0.0)
     for hit in hits:
         stored = hit.fields()
-        title_spans = matched_spans(stored["title"], analyzer, built.highlight_terms)
+        title_spans = matched_spans(stored["title"], matchers)
         page.results.append(result_dict(
-            stored, gazetteer, score=hit.score,
-            snippet=make_snippet(stored["body"], analyzer, built.highlight_terms,
+            stored, gazetteer, score=_relevance(hit.score),
+            snippet=make_snippet(stored["body"], matchers,
                                  width=snippet_chars, fragments=snippet_fragments),
             title_html=mark(stored["title"], title_spans),
         ))
     page.took_ms = round((time.perf_counter() - started) * 1000, 2)
     return page
+
+
+def _relevance(score) -> float:
+    """The BM25F score of a hit; sorted by ``language_first`` it is the negated last key."""
+    return -score[-1] if isinstance(score, tuple) else score
+
+
+def language_first(lang: str) -> sorting.FacetType:
+    """Sort order: documents in ``lang`` first, then the others, each by score."""
+    wanted = (lang, lang.encode("utf-8"))     # the column gives bytes
+    preferred = sorting.TranslateFacet(lambda value: 0 if value in wanted else 1,
+                                       sorting.FieldFacet("lang"))
+    return sorting.MultiFacet([preferred, sorting.ScoreFacet()])
 
 
 def result_dict(stored: dict, gazetteer: Gazetteer, **extra) -> dict:

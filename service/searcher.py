@@ -20,6 +20,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from index import store
+from index.analysis import resources_of
 from index.resources import Resources
 from service.errors import IndexUnavailable
 
@@ -63,22 +64,30 @@ class IndexHandle:
     @property
     def resources(self) -> Resources:
         """The resources the open index was built with."""
-        with self._lock:
-            self._ensure_fresh()
-            return store.index_resources(self._ix)
+        return resources_of(self._schema()["body"].analyzer)
 
     @property
     def analyzer(self):
         """The analyzer of the open index's text fields."""
+        return self._schema()["body"].analyzer
+
+    @property
+    def names_analyzer(self):
+        """The analyzer of the open index's ``names`` field (cross-script name keys)."""
+        return self._schema()["names"].analyzer
+
+    def _schema(self):
+        # The searcher's schema is in memory; FileIndex.schema reads the index's table
+        # of contents from disk at every access.
         with self._lock:
             self._ensure_fresh()
-            return self._ix.schema["body"].analyzer
+            return self._searcher.schema
 
     def info(self) -> IndexInfo:
         """Describe the open index."""
         with self._lock:
             self._ensure_fresh()
-            resources = store.index_resources(self._ix)
+            resources = resources_of(self._searcher.schema["body"].analyzer)
             return IndexInfo(
                 documents=self._searcher.doc_count(),
                 generation=self._ix.latest_generation(),

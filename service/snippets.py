@@ -1,25 +1,32 @@
 """Snippets: the best fragments of a text with every matched word in ``<mark>``.
 
-The text is analysed again with the index's analyzer; a token whose term is one of
-the query's terms marks the characters it came from, so the mark covers the word as
+The text is analysed again with the index's analyzers (the text analyzer and the
+``names`` field's); a token whose term is one of the query's terms for that
+analyzer marks the characters it came from, so the mark covers the word as
 written, with its clitics and harakat, and a name's entity token marks the whole
 name (ناغورنو كاراباخ) even when the query spelt it otherwise. Everything outside
 the marks is HTML-escaped: a snippet holds no markup but ``<mark>`` and ``</mark>``.
 """
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whoosh.analysis import Analyzer
 
 ELLIPSIS = "…"
+#: (analyzer, the query's terms for it) pairs.
+Matchers = Sequence[tuple[Analyzer, Iterable[str]]]
 
 
-def matched_spans(text: str, analyzer: Analyzer, terms: Iterable[str]) -> list[tuple[int, int]]:
+def matched_spans(text: str, matchers: Matchers) -> list[tuple[int, int]]:
     """Return sorted, merged (start, end) character spans of the tokens whose term matches."""
-    wanted = frozenset(terms)
-    spans = sorted((t.startchar, t.endchar) for t in analyzer(text, mode="index")
-                   if t.text in wanted)
+    spans = []
+    for analyzer, terms in matchers:
+        wanted = frozenset(terms)
+        if wanted:
+            spans.extend((t.startchar, t.endchar) for t in analyzer(text, mode="index")
+                         if t.text in wanted)
+    spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -49,19 +56,18 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return "".join(out)
 
 
-def highlight_all(text: str, analyzer: Analyzer, terms: Iterable[str]) -> str:
+def highlight_all(text: str, matchers: Matchers) -> str:
     """The whole text, escaped, with every match marked (for the document view)."""
-    return mark(text, matched_spans(text, analyzer, terms))
+    return mark(text, matched_spans(text, matchers))
 
 
-def make_snippet(text: str, analyzer: Analyzer, terms: Iterable[str], *,
-                 width: int = 220, fragments: int = 2) -> str:
+def make_snippet(text: str, matchers: Matchers, *, width: int = 220, fragments: int = 2) -> str:
     """Return up to ``fragments`` windows of about ``width`` characters around the matches.
 
     Windows are chosen greedily by how many distinct matched words they hold; with
     no match the snippet is the start of the text.
     """
-    spans = matched_spans(text, analyzer, terms)
+    spans = matched_spans(text, matchers)
     if not spans:
         end = _word_boundary(text, min(len(text), width), backwards=False)
         return _window_html(text, [], 0, end) + (ELLIPSIS if end < len(text) else "")

@@ -36,7 +36,7 @@ def test_analyze_without_text_gets_400(client):
 
 def test_health_reports_documents_and_freshness(client):
     body = client.get("/api/health").get_json()
-    assert body["ok"] and body["documents"] == 11
+    assert body["ok"] and body["documents"] == 13
     assert body["stale"] is False and body["status"] == "ok"
     assert body["index_fingerprint"] == body["config_fingerprint"]
 

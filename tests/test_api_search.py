@@ -35,8 +35,8 @@ def test_transliterated_name_finds_other_spelling_and_reports_expansion(client):
     assert "002_d16953ad185bce75" in ids(body)       # Arabic: خانكيندي / ستيباناكيرت
     assert "fx-en-stepanakert" in ids(body)
     [expansion] = body["query"]["expansions"]
-    assert expansion["entity"] == "stepanakert" and expansion["source"] == "gazetteer"
-    assert "خانكيندي" in expansion["spellings"] or "خانكندي" in expansion["spellings"]
+    assert expansion["entity"]["key"] == "stepanakert" and expansion["source"] == "gazetteer"
+    assert "خانكيندي" in expansion["also"] or "خانكندي" in expansion["also"]
 
 
 def test_snippet_marks_the_word_as_written(client):
@@ -95,7 +95,7 @@ def test_falls_back_to_any_word_and_says_so(client):
 
 
 def test_furniture_does_not_make_an_article_match(client):
-    for q in ("حاملة الطائرات فوجيان", "نور الدين", "اترك تعليقاً", "صواريخ لورا"):
+    for q in ("حاملة الطائرات فوجيان", "نور الدين", "اترك تعليقاً", "لورا"):
         assert "002_d16953ad185bce75" not in ids(search(client, q=q)), q
 
 

@@ -66,20 +66,27 @@ class Fahras:
 
     name = "fahras"
 
-    def __init__(self) -> None:
-        """Start without an index; build() makes one."""
+    def __init__(self, settings: dict | None = None) -> None:
+        """Start without an index; build() makes one. ``settings`` override the app's."""
         self._client = None
+        self.settings = settings or {}
 
     def build(self, documents: Iterable[Document], index_dir: Path) -> None:
         """Index the documents with the build pipeline and open the API on them."""
         from index.readers import document_from_record
         from index.resources import Resources
         from index.writer import build_index
-        from service import create_app
 
         records = (document_from_record(dict(doc), f"eval:{doc['id']}") for doc in documents)
         build_index(records, index_dir / "index", Resources.load())
-        self._app = create_app({"INDEX_DIR": str(index_dir / "index"), "MAX_PER_PAGE": 100})
+        self.open(index_dir)
+
+    def open(self, index_dir: Path) -> None:
+        """Serve the API on an index that build() made earlier in ``index_dir``."""
+        from service import create_app
+
+        self._app = create_app({"INDEX_DIR": str(index_dir / "index"), "MAX_PER_PAGE": 100,
+                                **self.settings})
         self._client = self._app.test_client()
 
     def search(self, query: str, k: int) -> list[str]:
