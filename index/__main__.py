@@ -94,9 +94,15 @@ def _lexicon(args: argparse.Namespace, settings: dict) -> int:
 
 
 def _stale(index_dir: Path, resources: Resources) -> bool:
+    """True when the index was built with other resources, or by code too old to read."""
     if not store.index_exists(index_dir):
         return False
-    return store.is_stale(store.open_index(index_dir), resources)
+    try:
+        return store.is_stale(store.open_index(index_dir), resources)
+    except Exception as error:  # an index written by older code: rebuild it
+        print(f"note: the index at {index_dir} cannot be read ({error!r}); rebuilding",
+              file=sys.stderr)
+        return True
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ to any of these files, or to ``ANALYSIS_VERSION``, marks the index as stale.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 
 from index.furniture import Furniture
@@ -106,6 +106,13 @@ class Resources:
         return state
 
     def __setstate__(self, state: dict) -> None:
+        # Fields added since an index was written take their defaults; such an index
+        # reads as stale (its fingerprint differs) and is rebuilt.
+        for name, spec in self.__dataclass_fields__.items():
+            if name not in state and spec.default_factory is not MISSING:
+                state[name] = spec.default_factory()
+            elif name not in state and spec.default is not MISSING:
+                state[name] = spec.default
         self.__dict__.update(state)
         self.known_words = Lexicon.shared(self.lexicon_digest).known | self.glossary.words
         self.arabic_stemmer.known = self.known_words

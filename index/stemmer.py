@@ -70,7 +70,7 @@ class ArabicLightStemmer:
                 "al_words": self.al_words}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["protected"], state["waw_words"], state["al_words"])
+        self.__init__(state["protected"], state["waw_words"], state.get("al_words", frozenset()))
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, ArabicLightStemmer)

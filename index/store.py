@@ -21,6 +21,7 @@ from index.analysis import resources_of
 from index.resources import Resources
 
 _VERSION_SEPARATOR = "@"
+_INDEX_NAME = "MAIN"    # Whoosh's default index name
 
 
 class IndexMissing(LookupError):
@@ -28,9 +29,14 @@ class IndexMissing(LookupError):
 
 
 def index_exists(index_dir: Path | str) -> bool:
-    """Tell whether a Whoosh index is at ``index_dir`` (following the link)."""
+    """Tell whether a Whoosh index is at ``index_dir`` (following the link).
+
+    Looks for a table of contents without reading it: reading it unpickles the
+    schema, which fails for an index written by older code (that index is stale,
+    not missing).
+    """
     path = Path(index_dir)
-    return path.is_dir() and whoosh_index.exists_in(str(path))
+    return path.is_dir() and any(path.glob(f"_{_INDEX_NAME}_*.toc"))
 
 
 def open_index(index_dir: Path | str) -> FileIndex:

@@ -29,7 +29,7 @@ def search():
     params = parse_search_params(request.args, app.settings, resources.gazetteer.entities)
     guess = guess_language(params.q)
     with app.handle.searcher() as searcher:
-        built = _build(params.q, app, searcher)
+        built = _build(params.q, app, searcher, params.without)
         prefer_lang = _preferred_language(app, guess.lang, built)
         page = run_search(searcher, built, params, matchers=_matchers(app, built),
                           gazetteer=resources.gazetteer, prefer_lang=prefer_lang,
@@ -47,11 +47,13 @@ def search():
             "lang_method": guess.method,
             "match": page.match,
             "language_first": prefer_lang,
-            "filters": {"lang": params.lang, "place": params.place},
+            "filters": {"lang": params.lang, "place": params.place,
+                        "without": sorted(params.without)},
             "terms": [w.surface for w in built.words],
             "expansions": [e.as_dict() for e in built.expansions],
         },
         "results": page.results,
+        "facets": page.facets,
     })
 
 
@@ -165,11 +167,12 @@ def health():
     })
 
 
-def _build(q: str, app, searcher):
+def _build(q: str, app, searcher, without: frozenset[str] = frozenset()):
     builder = QueryBuilder(app.handle.analyzer, app.handle.resources,
                            Weights.from_settings(app.settings), translator=app.translator(),
                            frequency=lambda term: searcher.doc_frequency("body", term)
-                          + searcher.doc_frequency("title", term))
+                           + searcher.doc_frequency("title", term),
+                           without=without)
     try:
         return builder.build(parse_query(q))
     except NoSearchableWords as error:

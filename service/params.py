@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from service.errors import BadRequest
 
 LANGS = ("ar", "en")
+MAX_WITHOUT = 50
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,11 @@ class SearchParams:
     per_page: int = 10
     lang: str | None = None
     place: str | None = None
+    without: frozenset[str] = frozenset()
 
 
 def parse_search_params(args: MultiDict, settings: dict, known_entities) -> SearchParams:
-    """Read and check ``q``, ``page``, ``per_page``, ``lang`` and ``place``.
+    """Read and check ``q``, ``page``, ``per_page``, ``lang``, ``place`` and ``without``.
 
     :raises BadRequest: naming every parameter that is wrong.
     """
@@ -40,9 +42,14 @@ def parse_search_params(args: MultiDict, settings: dict, known_entities) -> Sear
     place = _single(args, "place", errors) or None
     if place is not None and place not in known_entities:
         errors.append(f"place {place!r} is not a known entity key")
+    without = args.getlist("without")
+    if len(without) > MAX_WITHOUT or any(len(w) > 200 for w in without):
+        errors.append(f"without may be given at most {MAX_WITHOUT} times, "
+                      "each at most 200 characters")
     if errors:
         raise BadRequest(*errors)
-    return SearchParams(q=q.strip(), page=page, per_page=per_page, lang=lang, place=place)
+    return SearchParams(q=q.strip(), page=page, per_page=per_page, lang=lang, place=place,
+                        without=frozenset(without))
 
 
 def _single(args: MultiDict, name: str, errors: list[str]) -> str | None:

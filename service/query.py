@@ -106,10 +106,16 @@ class Expansion:
     entity: dict | None = None
     language: str | None = None
 
+    @property
+    def id(self) -> str:
+        """What a client passes as ``without`` to search again without this expansion."""
+        return expansion_id(self.source, self.entity["key"] if self.entity else self.variant,
+                            self.language)
+
     def as_dict(self) -> dict:
         """JSON form."""
-        out = {"variant": self.variant, "source": self.source, "weight": self.weight,
-               "also": list(self.also)}
+        out = {"id": self.id, "variant": self.variant, "source": self.source,
+               "weight": self.weight, "also": list(self.also)}
         if self.entity is not None:
             out["entity"] = self.entity
         if self.language is not None:
@@ -164,21 +170,34 @@ class _Unit:
     surface: str = ""
 
 
+def expansion_id(source: str, subject: str, language: str | None = None) -> str:
+    """The id of an expansion: ``gazetteer:stepanakert``, ``glossary:ceasefire:ar``.
+
+    >>> expansion_id("phonetic", "Bayraktar")
+    'phonetic:bayraktar'
+    """
+    parts = [source, subject.casefold()] + ([language] if language else [])
+    return ":".join(parts)
+
+
 class QueryBuilder:
     """Builds Whoosh queries with the analyzer and resources of the open index.
 
     :param frequency: document frequency of a term in the body field (to choose
         dictionary senses); without it every sense counts as present.
+    :param without: ids of expansions the user removed (``Expansion.id``).
     """
 
     def __init__(self, analyzer: Analyzer, resources: Resources, weights: Weights, *,
                  translator: Translator | None = None,
-                 frequency: Callable[[str], int] | None = None) -> None:
+                 frequency: Callable[[str], int] | None = None,
+                 without: frozenset[str] = frozenset()) -> None:
         self.analyzer = analyzer
         self.resources = resources
         self.weights = weights
         self.translator = translator
         self.frequency = frequency or (lambda term: 1)
+        self.without = without
         self._expansions: dict[tuple, Expansion] = {}
         self._terms: set[str] = set()
         self._name_keys: set[str] = set()
@@ -242,6 +261,8 @@ class QueryBuilder:
         words: dict[int, Word] = {}
         spans: list[tuple[int, int, str, bool, str]] = []
         for t in self.analyzer(text, mode="query"):
+            if t.kind == "entity" and expansion_id("gazetteer", t.entity) in self.without:
+                continue
             if t.kind == "entity":
                 spans.append((t.pos, t.endpos, t.entity, t.ambiguous,
                               text[t.startchar:t.endchar]))
@@ -328,7 +349,7 @@ class QueryBuilder:
         spelling (ستيباناكرت, Kelbajar) also searches that entity.
         """
         found = self.resources.name_skeletons(word.norm, word.script)
-        if not found:
+        if not found or expansion_id("phonetic", word.surface) in self.without:
             return []
         weight = self.weights.phonetic * scale
         scripts = ("ar", "latin") if word.script != "ar" else ("latin",)
@@ -339,7 +360,8 @@ class QueryBuilder:
         gazetteer = self.resources.gazetteer
         for skeleton in found:
             key = gazetteer.skeleton_keys.get(skeleton)
-            if key and len(skeleton) >= MIN_FUZZY_CLASSES[word.script]:
+            if key and len(skeleton) >= MIN_FUZZY_CLASSES[word.script] and \
+                    expansion_id("phonetic", key) not in self.without:
                 for name, field_weight in self._fields(weight):
                     terms.append(wq.Term(name, ENTITY_PREFIX + key, boost=field_weight))
                 self._terms.add(ENTITY_PREFIX + key)
@@ -400,6 +422,8 @@ class QueryBuilder:
         queries = []
         for senses, language in ((choose_senses(match, self._sense_frequency), match.target),
                                  (self._present(match.synonyms), _other(match.target))):
+            if expansion_id(match.source, surface, language) in self.without:
+                continue
             chosen = [s for s in senses if self._add_text_query(queries, s, weight)]
             if chosen:
                 self._note(Expansion(surface, match.source, weight, tuple(chosen),

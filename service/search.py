@@ -33,6 +33,7 @@ class SearchPage:
     match: str
     took_ms: float
     results: list[dict] = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
 
 
 def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
@@ -44,7 +45,7 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     """
     started = time.perf_counter()
     options = {"limit": params.page * params.per_page, "filter": _filter(params),
-               "terms": False}
+               "terms": False, "groupedby": _FACETS, "maptype": sorting.Count}
     if prefer_lang:
         options["sortedby"] = language_first(prefer_lang)
     match = "all"
@@ -56,7 +57,7 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     first = (params.page - 1) * params.per_page
     hits = [results[i] for i in range(first, min(first + params.per_page, results.scored_length()))]
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
-                      took_ms=0.0)
+                      took_ms=0.0, facets=facet_counts(results, gazetteer))
     for hit in hits:
         stored = hit.fields()
         title_spans = matched_spans(stored["title"], matchers)
@@ -68,6 +69,31 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
         ))
     page.took_ms = round((time.perf_counter() - started) * 1000, 2)
     return page
+
+
+_FACETS = {"lang": sorting.FieldFacet("lang"),
+           "entities": sorting.FieldFacet("entities", allow_overlap=True)}
+#: Most entity values listed in a facet.
+FACET_SIZE = 20
+
+
+def facet_counts(results, gazetteer: Gazetteer) -> dict:
+    """Counts of the matching documents by language and by place (most first)."""
+    def decoded(value) -> str:
+        return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+    langs = {decoded(k): n for k, n in results.groups("lang").items() if k is not None}
+    entities = {decoded(k): n for k, n in results.groups("entities").items()
+                if k is not None and decoded(k) in gazetteer.entities}
+    ranked = sorted(entities.items(), key=lambda item: (-item[1], item[0]))
+    return {
+        "lang": [{"value": lang, "count": n}
+                 for lang, n in sorted(langs.items(), key=lambda item: -item[1])],
+        "places": [_entity_dict(gazetteer, key) | {"count": n} for key, n in ranked
+                   if gazetteer.entities[key].kind == "place"][:FACET_SIZE],
+        "entities": [_entity_dict(gazetteer, key) | {"count": n}
+                     for key, n in ranked][:FACET_SIZE],
+    }
 
 
 def _relevance(score) -> float:

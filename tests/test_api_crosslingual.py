@@ -60,3 +60,20 @@ def test_analyze_shows_translations_and_name_keys(client):
     assert "وقف إطلاق النار" in translation["senses"]
     bayraktar = body["tokens"][1]
     assert bayraktar["name_keys"] == ["%lBRKTR"]
+
+
+def test_an_expansion_can_be_removed(client):
+    body = search(client, q="Stepanakert")
+    [expansion] = [e for e in body["query"]["expansions"] if e["source"] == "gazetteer"]
+    assert expansion["id"] == "gazetteer:stepanakert"
+    without = search(client, q="Stepanakert", without=expansion["id"])
+    assert "002_d16953ad185bce75" in ids(body)
+    assert "002_d16953ad185bce75" not in ids(without)       # only خانكيندي / ستيباناكيرت there
+    assert without["query"]["filters"]["without"] == ["gazetteer:stepanakert"]
+
+
+def test_a_translation_can_be_removed(client):
+    body = search(client, q="peacekeepers")
+    translation = next(e for e in body["query"]["expansions"] if e["language"] == "ar")
+    without = search(client, q="peacekeepers", without=translation["id"])
+    assert "004_29f6f012e7cc2442" in ids(body) and "004_29f6f012e7cc2442" not in ids(without)

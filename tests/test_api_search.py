@@ -192,3 +192,16 @@ def test_unexpected_error_gets_500_without_traceback(client, monkeypatch):
     monkeypatch.setattr(service.api, "run_search", boom)
     body = assert_error_envelope(client.get("/api/search?q=باكو"), 500)
     assert body["error"] == "internal error"
+
+
+def test_facets_count_every_match_by_language_and_place(client):
+    body = search(client, q="أذربيجان", per_page=50)
+    langs = {f["value"]: f["count"] for f in body["facets"]["lang"]}
+    expected = {}
+    for result in body["results"]:
+        expected[result["lang"]] = expected.get(result["lang"], 0) + 1
+    assert langs == expected
+    lachin = next(f for f in body["facets"]["places"] if f["key"] == "lachin")
+    assert lachin["count"] == sum(any(p["key"] == "lachin" for p in r["places"])
+                                  for r in body["results"])
+    assert lachin["name_ar"] == "لاتشين"
