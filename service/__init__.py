@@ -79,8 +79,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
         lexicon=lexicon,
     )
-    from service import api
+    from service import api, pages
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
     register_error_handlers(app)
     return app
