@@ -68,6 +68,14 @@ SETTINGS = (
             "above one in another war."),
     Setting("FOCUS_WEIGHT", 2.0,
             "Extra share of score for mentioning a focus entity (0 turns it off)."),
+    Setting("ADMIN_TOKEN", "",
+            "Bearer token for the write endpoints; empty disables them (403). Prefer the "
+            "environment variable FAHRAS_ADMIN_TOKEN to the file."),
+    Setting("MAX_BATCH", 500, "Most documents in one POST /api/documents."),
+    Setting("MAX_BODY_BYTES", 10 * 1024 * 1024,
+            "Largest request body, in bytes; larger gets 413."),
+    Setting("WRITE_TIMEOUT", 10.0,
+            "Seconds a write waits for another writer before answering 503 with Retry-After."),
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
 )

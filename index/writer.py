@@ -7,7 +7,9 @@ whose id and content are already indexed is skipped, one whose content changed
 replaces the old version. A first build and ``rebuild=True`` write into a new
 version folder that is swapped in only after the commit (``index.store``). When a
 document is invalid and no ``on_error`` callback was given, the writer is
-cancelled and the existing index is left as it was.
+cancelled and the existing index is left as it was. ``write_documents`` and
+``delete_document`` serve the ingestion API: one commit per request, under Whoosh's
+writer lock (one writer at a time, across processes).
 """
 
 import hashlib
@@ -129,6 +131,13 @@ def build_index(documents: Iterable[Document], index_dir: Path | str, resources:
     return report
 
 
+def create_empty_index(index_dir: Path | str, resources: Resources) -> None:
+    """Create an index with no documents (swapped in like a rebuild)."""
+    version = store.new_version_dir(index_dir)
+    whoosh_index.create_in(str(version), make_schema(resources))
+    store.swap_in(version, index_dir)
+
+
 def _write(ix: FileIndex, documents: Iterable[Document], resources: Resources,
            known: dict[str, str], report: BuildReport,
            on_error: Callable[[DocumentError], None] | None) -> None:
@@ -170,6 +179,98 @@ def _write_one(writer: IndexWriter, document: Document, resources: Resources,
 def _known_hashes(ix: FileIndex) -> dict[str, str]:
     """Map each indexed id to its content hash, read from the columns (no stored text)."""
     with ix.reader() as reader:
+        if reader.doc_count_all() == 0:
+            return {}
         ids = reader.column_reader("id")
         hashes = reader.column_reader("content_hash")
         return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
+
+
+@dataclass
+class WriteResult:
+    """What a write through the API did, document by document."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+
+def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
+                    index_dir: Path | str, resources: Resources, *,
+                    timeout: float = WRITER_TIMEOUT) -> WriteResult:
+    """Add or replace documents in one commit, analysed exactly as ``build_index`` does.
+
+    :param documents: (position in the request, document or the error that rejected it).
+    :param resources: used only when there is no index yet (the first write creates it).
+    :raises whoosh.index.LockError: when another writer holds the index past ``timeout``.
+    """
+    result = WriteResult()
+    items = list(documents)
+    valid = [(i, d) for i, d in items if isinstance(d, Document)]
+    for i, error in items:
+        if isinstance(error, DocumentError):
+            result.rejected.append({"index": i, "error": str(error)})
+    if not valid:
+        return result
+    if not store.index_exists(index_dir):
+        create_empty_index(index_dir, resources)
+    ix = store.open_index(index_dir)
+    index_resources = store.index_resources(ix)
+    known = _hashes_of(ix, [d.id for _, d in valid])
+    writer = ix.writer(timeout=timeout, compound=False)
+    try:
+        for i, document in valid:
+            digest = content_hash(document)
+            if known.get(document.id) == digest:
+                result.unchanged.append(document.id)
+                continue
+            try:
+                fields = prepare_fields(document, index_resources)
+            except DocumentError as error:
+                result.rejected.append({"index": i, "id": document.id, "error": str(error)})
+                continue
+            if document.id in known:
+                writer.update_document(**fields)
+                result.updated.append(document.id)
+            else:
+                writer.add_document(**fields)
+                result.added.append(document.id)
+            known[document.id] = digest
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return result
+
+
+def delete_document(doc_id: str, index_dir: Path | str, *,
+                    timeout: float = WRITER_TIMEOUT) -> bool:
+    """Delete one document; True when it was there.
+
+    :raises whoosh.index.LockError: when another writer holds the index past ``timeout``.
+    """
+    if not store.index_exists(index_dir):
+        return False
+    ix = store.open_index(index_dir)
+    writer = ix.writer(timeout=timeout, compound=False)
+    try:
+        count = writer.delete_by_term("id", doc_id)
+    except BaseException:
+        writer.cancel()
+        raise
+    if count:
+        writer.commit()
+    else:
+        writer.cancel()
+    return bool(count)
+
+
+def _hashes_of(ix: FileIndex, ids: list[str]) -> dict[str, str]:
+    with ix.searcher() as searcher:
+        out = {}
+        for doc_id in ids:
+            stored = searcher.document(id=doc_id)
+            if stored is not None:
+                out[doc_id] = stored["content_hash"]
+        return out

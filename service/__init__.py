@@ -67,7 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     settings = load_settings()
     settings.update(test_config or {})
-    app.config.update(TESTING=bool(settings.get("TESTING")), JSON_SORT_KEYS=False)
+    app.config.update(TESTING=bool(settings.get("TESTING")),
+                      MAX_CONTENT_LENGTH=settings["MAX_BODY_BYTES"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     lexicon = Lexicon.load_or_build(settings["LEXICON_PATH"], settings["DICTIONARY_DIR"])
@@ -79,9 +80,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
         lexicon=lexicon,
     )
-    from service import api, pages
+    from service import api, documents, pages
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(documents.bp)
     app.register_blueprint(pages.bp)
     register_error_handlers(app)
     return app

@@ -2,8 +2,9 @@
 
 Opening a searcher per request costs several times the query itself, so the process
 keeps one and checks, at most every ``REFRESH_INTERVAL`` seconds, whether the index
-changed: a new commit (``searcher.refresh()``) or a rebuild swapped in (the index
-link points at another folder, so the index is opened again). Searches run under
+changed: a new commit or a rebuild swapped in (the index link points at another
+folder); either way a new searcher is opened, which is cheap for an index written
+with ``compound=False``. Searches run under
 a lock: gunicorn's sync workers serve one request at a time anyway, and the lock
 keeps a threaded development server from sharing a searcher mid-search.
 """
@@ -96,6 +97,11 @@ class IndexHandle:
                 gazetteer=resources.gazetteer.digest[:16],
             )
 
+    def refresh_now(self) -> None:
+        """See the latest commit at the next use (after this process wrote)."""
+        with self._lock:
+            self._checked = 0.0
+
     def close(self) -> None:
         """Close the searcher (at shutdown or in tests)."""
         with self._lock:
@@ -113,7 +119,9 @@ class IndexHandle:
             if self._searcher is None or folder != self._folder:
                 self._open(folder)
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                # Not Searcher.refresh(): it reuses the readers of unchanged segments
+                # together with their old deletions, so a delete would stay visible.
+                self._open(folder)
         except store.IndexMissing:
             self.close()
             raise IndexUnavailable(f"there is no index at {self.index_dir} yet; {BUILD_HINT}",
