@@ -21,7 +21,7 @@ from index.translit import name_key, skeletons
 from index.wordlists import check_word_list, read_lines, read_sections
 
 #: Raise when the analysis code or the schema's fields change what an index holds.
-ANALYSIS_VERSION = "6"
+ANALYSIS_VERSION = "7"
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 GAZETTEER_FILE = "gazetteer.txt"

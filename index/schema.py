@@ -24,7 +24,7 @@ def make_schema(resources: Resources) -> fields.Schema:
         body=fields.TEXT(analyzer=analyzer, stored=True, phrase=True),
         names=fields.TEXT(analyzer=names_analyzer(resources), phrase=False),
         lang=fields.ID(stored=True, sortable=True),
-        source=fields.ID(stored=True),
+        source=fields.ID(stored=True, sortable=True),
         date=fields.ID(stored=True, sortable=True),
         url=fields.STORED(),
         entities=fields.KEYWORD(stored=True, scorable=False, commas=False),

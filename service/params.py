@@ -1,12 +1,14 @@
 """Validate search parameters once, at the edge; nothing after this re-checks them."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
 from service.errors import BadRequest
 
 LANGS = ("ar", "en")
+SORTS = ("relevance", "date", "oldest")
 MAX_WITHOUT = 50
 
 
@@ -20,10 +22,16 @@ class SearchParams:
     lang: str | None = None
     place: str | None = None
     without: frozenset[str] = frozenset()
+    source: str | None = None
+    year: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
 
 
 def parse_search_params(args: MultiDict, settings: dict, known_entities) -> SearchParams:
-    """Read and check ``q``, ``page``, ``per_page``, ``lang``, ``place`` and ``without``.
+    """Read and check ``q``, ``page``, ``per_page``, ``lang``, ``place``, ``source``,
+    ``year``, ``from``, ``to``, ``sort`` and ``without``.
 
     :raises BadRequest: naming every parameter that is wrong.
     """
@@ -42,6 +50,17 @@ def parse_search_params(args: MultiDict, settings: dict, known_entities) -> Sear
     place = _single(args, "place", errors) or None
     if place is not None and place not in known_entities:
         errors.append(f"place {place!r} is not a known entity key")
+    source = _single(args, "source", errors) or None
+    if source is not None and len(source) > 200:
+        errors.append("source must be at most 200 characters")
+    year = _int(args, "year", 0, 1000, 9999, errors) or None
+    date_from = _date(args, "from", errors)
+    date_to = _date(args, "to", errors)
+    if date_from and date_to and date_from > date_to:
+        errors.append("from must not be after to")
+    sort = _single(args, "sort", errors) or "relevance"
+    if sort not in SORTS:
+        errors.append("sort must be one of " + ", ".join(SORTS))
     without = args.getlist("without")
     if len(without) > MAX_WITHOUT or any(len(w) > 200 for w in without):
         errors.append(f"without may be given at most {MAX_WITHOUT} times, "
@@ -49,7 +68,19 @@ def parse_search_params(args: MultiDict, settings: dict, known_entities) -> Sear
     if errors:
         raise BadRequest(*errors)
     return SearchParams(q=q.strip(), page=page, per_page=per_page, lang=lang, place=place,
-                        without=frozenset(without))
+                        without=frozenset(without), source=source, year=year,
+                        date_from=date_from, date_to=date_to, sort=sort)
+
+
+def _date(args: MultiDict, name: str, errors: list[str]) -> str | None:
+    raw = _single(args, name, errors)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        errors.append(f"{name} must be a date, YYYY-MM-DD")
+        return None
 
 
 def _single(args: MultiDict, name: str, errors: list[str]) -> str | None:

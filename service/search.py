@@ -46,7 +46,9 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     started = time.perf_counter()
     options = {"limit": params.page * params.per_page, "filter": _filter(params),
                "terms": False, "groupedby": _FACETS, "maptype": sorting.Count}
-    if prefer_lang:
+    if params.sort != "relevance":
+        options["sortedby"] = sorting.FieldFacet("date", reverse=params.sort == "date")
+    elif prefer_lang:
         options["sortedby"] = language_first(prefer_lang)
     match = "all"
     results = searcher.search(built.ranked(True), **options)
@@ -72,23 +74,34 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
 
 
 _FACETS = {"lang": sorting.FieldFacet("lang"),
+           "source": sorting.FieldFacet("source"),
+           "date": sorting.FieldFacet("date"),
            "entities": sorting.FieldFacet("entities", allow_overlap=True)}
 #: Most entity values listed in a facet.
 FACET_SIZE = 20
 
 
 def facet_counts(results, gazetteer: Gazetteer) -> dict:
-    """Counts of the matching documents by language and by place (most first)."""
+    """Counts of the matching documents by language, source, year and place."""
     def decoded(value) -> str:
         return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
     langs = {decoded(k): n for k, n in results.groups("lang").items() if k is not None}
+    sources = {decoded(k): n for k, n in results.groups("source").items() if k}
+    years: dict[str, int] = {}
+    for value, n in results.groups("date").items():
+        if value:
+            year = decoded(value)[:4]
+            years[year] = years.get(year, 0) + n
     entities = {decoded(k): n for k, n in results.groups("entities").items()
                 if k is not None and decoded(k) in gazetteer.entities}
     ranked = sorted(entities.items(), key=lambda item: (-item[1], item[0]))
     return {
         "lang": [{"value": lang, "count": n}
                  for lang, n in sorted(langs.items(), key=lambda item: -item[1])],
+        "source": [{"value": v, "count": n} for v, n in
+                   sorted(sources.items(), key=lambda item: (-item[1], item[0]))][:FACET_SIZE],
+        "year": [{"value": int(y), "count": n} for y, n in sorted(years.items(), reverse=True)],
         "places": [_entity_dict(gazetteer, key) | {"count": n} for key, n in ranked
                    if gazetteer.entities[key].kind == "place"][:FACET_SIZE],
         "entities": [_entity_dict(gazetteer, key) | {"count": n}
@@ -142,6 +155,12 @@ def _filter(params: SearchParams) -> wq.Query | None:
         terms.append(wq.Term("lang", params.lang))
     if params.place:
         terms.append(wq.Term("entities", params.place))
+    if params.source:
+        terms.append(wq.Term("source", params.source))
+    if params.year:
+        terms.append(wq.TermRange("date", f"{params.year:04d}-01-01", f"{params.year:04d}-12-31"))
+    if params.date_from or params.date_to:
+        terms.append(wq.TermRange("date", params.date_from, params.date_to))
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.And(terms)

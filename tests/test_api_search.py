@@ -205,3 +205,36 @@ def test_facets_count_every_match_by_language_and_place(client):
     assert lachin["count"] == sum(any(p["key"] == "lachin" for p in r["places"])
                                   for r in body["results"])
     assert lachin["name_ar"] == "لاتشين"
+
+
+def test_facets_by_source_and_year(client):
+    body = search(client, q="ceasefire", per_page=50)
+    assert {"value": "Fahras fixtures", "count": body["total"] - sum(
+        1 for r in body["results"] if r["source"] != "Fahras fixtures")} in body["facets"]["source"]
+    years = {f["value"] for f in body["facets"]["year"]}
+    assert years == {int(r["date"][:4]) for r in body["results"] if r["date"]}
+
+
+def test_filters_by_source_year_and_date_range(client):
+    assert all(r["source"] == "Fahras fixtures" for r in search(
+        client, q="أرمينيا", source="Fahras fixtures")["results"])
+    assert [r["id"] for r in search(client, q="أرمينيا", year=2020)["results"]] == ["fx-ar-digits"]
+    ranged = search(client, q="ceasefire", **{"from": "2020-01-01", "to": "2021-12-31"})
+    assert ranged["results"] and all("2020" <= r["date"] <= "2021-12-31" for r in ranged["results"])
+
+
+def test_sort_by_date_newest_first(client):
+    body = search(client, q="Stepanakert OR الأقدام OR مباراة", sort="date")
+    dates = [r["date"] for r in body["results"] if r["date"]]
+    assert dates == sorted(dates, reverse=True) and len(dates) > 1
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"q": "x", "from": "2020-13-01"}, "from must be a date"),
+    ({"q": "x", "from": "2021-01-01", "to": "2020-01-01"}, "from must not be after to"),
+    ({"q": "x", "sort": "best"}, "sort must be one of"),
+    ({"q": "x", "year": "twenty"}, "year must be a whole number"),
+])
+def test_bad_filters_get_400(client, params, message):
+    assert message in assert_error_envelope(client.get("/api/search", query_string=params),
+                                            400)["error"]
