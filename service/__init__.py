@@ -18,6 +18,7 @@ from index.lexicon import Lexicon
 from index.resources import Resources
 from service.errors import IndexUnavailable, register_error_handlers
 from service.searcher import IndexHandle
+from service.suggest import Suggester
 from service.translate import Translator
 
 
@@ -30,6 +31,15 @@ class Fahras:
     handle: IndexHandle
     lexicon: Lexicon
     _translators: dict = field(default_factory=dict)
+    _suggesters: dict = field(default_factory=dict)
+
+    def suggester(self) -> Suggester:
+        """The suggester for the open index's gazetteer (built once per gazetteer)."""
+        resources = self.handle.resources
+        digest = resources.gazetteer.digest
+        if digest not in self._suggesters:
+            self._suggesters = {digest: Suggester(resources)}
+        return self._suggesters[digest]
 
     def translator(self) -> Translator:
         """The translator for the open index's glossary (built once per glossary)."""

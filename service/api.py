@@ -12,9 +12,13 @@ from service.params import parse_search_params
 from service.query import NoSearchableWords, QueryBuilder, Weights
 from service.search import result_dict, run_search
 from service.snippets import highlight_all
+from service.suggest import did_you_mean
 from service.syntax import parse_query
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+#: A query with fewer results than this (or matched on any word only) gets a correction.
+DID_YOU_MEAN_BELOW = 3
+MAX_SUGGEST_LENGTH = 100
 
 
 def _fahras():
@@ -35,6 +39,9 @@ def search():
                           gazetteer=resources.gazetteer, prefer_lang=prefer_lang,
                           snippet_chars=app.settings["SNIPPET_CHARS"],
                           snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
+        correction = None
+        if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
+            correction = did_you_mean(searcher, resources, params.q)
     return jsonify({
         "ok": True,
         "total": page.total,
@@ -51,12 +58,27 @@ def search():
                         "year": params.year, "from": params.date_from, "to": params.date_to,
                         "without": sorted(params.without)},
             "sort": params.sort,
+            "did_you_mean": correction,
             "terms": [w.surface for w in built.words],
             "expansions": [e.as_dict() for e in built.expansions],
         },
         "results": page.results,
         "facets": page.facets,
     })
+
+
+@bp.get("/suggest")
+def suggest():
+    """Suggestions for a search-as-you-type box: entities, words and titles."""
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise BadRequest("q is required")
+    if len(q) > MAX_SUGGEST_LENGTH:
+        raise BadRequest(f"q must be at most {MAX_SUGGEST_LENGTH} characters")
+    app = _fahras()
+    with app.handle.searcher() as searcher:
+        suggestions = app.suggester().suggest(searcher, q)
+    return jsonify({"ok": True, "q": q, "suggestions": suggestions})
 
 
 @bp.get("/documents/<path:doc_id>")
