@@ -68,6 +68,9 @@ SETTINGS = (
             "above one in another war."),
     Setting("FOCUS_WEIGHT", 2.0,
             "Extra share of score for mentioning a focus entity (0 turns it off)."),
+    Setting("CORS_ORIGINS", "",
+            "Origins (space-separated, or *) allowed to call the read endpoints from a "
+            "browser; empty: none."),
     Setting("ADMIN_TOKEN", "",
             "Bearer token for the write endpoints; empty disables them (403). Prefer the "
             "environment variable FAHRAS_ADMIN_TOKEN to the file."),

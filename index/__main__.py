@@ -1,11 +1,12 @@
 """Command line: ``python -m index build [SOURCES...] [--index-dir DIR] [--rebuild]``,
-``python -m index lexicon``.
+``python -m index stats``, ``python -m index delete ID...``, ``python -m index lexicon``.
 
 Exit status: 0 on success, 1 when the build stopped on an invalid document (the
 existing index untouched), 2 for a configuration mistake or a bad argument.
 """
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from index.lexicon import Lexicon
 from index.readers import DocumentError, read_documents
 from index.resources import Resources
 from index.wordlists import ConfigError
-from index.writer import build_index
+from index.writer import build_index, delete_document
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     lexicon = commands.add_parser("lexicon", help="build the dictionary lookup tables "
                                   "(LEXICON_PATH) from DICTIONARY_DIR")
     lexicon.set_defaults(run=_lexicon)
+    stats = commands.add_parser("stats", help="documents, terms, size, fingerprints, staleness")
+    stats.add_argument("--index-dir", help="index folder (default: INDEX_DIR)")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(run=_stats)
+    delete = commands.add_parser("delete", help="delete documents by id")
+    delete.add_argument("ids", nargs="+", metavar="ID")
+    delete.add_argument("--index-dir", help="index folder (default: INDEX_DIR)")
+    delete.set_defaults(run=_delete)
     return parser
 
 
@@ -91,6 +100,53 @@ def _lexicon(args: argparse.Namespace, settings: dict) -> int:
           f"{len(lexicon.ar_en)} Arabic headword keys, {len(lexicon.known)} known words, "
           f"{time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _stats(args: argparse.Namespace, settings: dict) -> int:
+    index_dir = Path(args.index_dir or settings["INDEX_DIR"])
+    if not store.index_exists(index_dir):
+        print(f"error: there is no index at {index_dir}; build one with: "
+              "python -m index build", file=sys.stderr)
+        return 1
+    resources = Resources.from_settings(settings)
+    folder = store.resolved_dir(index_dir)
+    ix = store.open_index(index_dir)
+    try:
+        built_with = store.index_resources(ix)
+        stale = built_with.fingerprint != resources.fingerprint
+    except Exception:           # written by older code
+        built_with, stale = None, True
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        info = {
+            "index_dir": str(index_dir), "folder": str(folder),
+            "documents": searcher.doc_count(),
+            "deleted": searcher.doc_count_all() - searcher.doc_count(),
+            "terms": {name: sum(1 for _ in reader.lexicon(name)) for name in ("title", "body")},
+            "segments": len(reader.leaf_readers()),
+            "generation": ix.latest_generation(),
+            "size_bytes": sum(p.stat().st_size for p in folder.iterdir() if p.is_file()),
+            "index_fingerprint": built_with.fingerprint if built_with else None,
+            "config_fingerprint": resources.fingerprint,
+            "gazetteer_hash": built_with.gazetteer.digest[:16] if built_with else None,
+            "stale": stale,
+        }
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key:18} {value}")
+        if stale:
+            print("a rebuild is due: python -m index build --rebuild")
+    return 0
+
+
+def _delete(args: argparse.Namespace, settings: dict) -> int:
+    index_dir = Path(args.index_dir or settings["INDEX_DIR"])
+    missing = [i for i in args.ids if not delete_document(i, index_dir)]
+    for doc_id in args.ids:
+        print(f"{'not found' if doc_id in missing else 'deleted'}: {doc_id}")
+    return 1 if missing else 0
 
 
 def _stale(index_dir: Path, resources: Resources) -> bool:

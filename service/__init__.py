@@ -90,10 +90,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
         lexicon=lexicon,
     )
-    from service import api, documents, pages
+    from service import api, discovery, documents, pages
 
     app.register_blueprint(api.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(discovery.bp)
     app.register_blueprint(pages.bp)
+    discovery.init_cors(app)
     register_error_handlers(app)
     return app

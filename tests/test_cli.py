@@ -64,3 +64,43 @@ def _copy_config(tmp_path):
     target = tmp_path / "config"
     shutil.copytree(ROOT / "config", target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return target
+
+
+def test_stats_reports_documents_terms_and_freshness(tmp_path, capsys):
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "1", "body": "قصف في باكو"}) + "\n", encoding="utf-8")
+    main(["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet"])
+    capsys.readouterr()
+    assert main(["stats", "--index-dir", str(tmp_path / "ix"), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["documents"] == 1 and info["terms"]["body"] >= 2
+    assert info["stale"] is False and info["size_bytes"] > 0
+
+
+def test_stats_without_an_index_says_what_to_run(tmp_path, capsys):
+    assert main(["stats", "--index-dir", str(tmp_path / "none")]) == 1
+    assert "python -m index build" in capsys.readouterr().err
+
+
+def test_delete_removes_documents_by_id(tmp_path, capsys):
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "1", "body": "باكو"}) + "\n"
+                      + json.dumps({"id": "2", "body": "يريفان"}) + "\n", encoding="utf-8")
+    main(["build", str(source), "--index-dir", str(tmp_path / "ix"), "--quiet"])
+    assert main(["delete", "1", "9", "--index-dir", str(tmp_path / "ix")]) == 1
+    out = capsys.readouterr().out
+    assert "deleted: 1" in out and "not found: 9" in out
+    main(["stats", "--index-dir", str(tmp_path / "ix"), "--json"])
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+
+
+def test_service_search_prints_the_apis_results(index_dir, monkeypatch, capsys):
+    from service.__main__ import main as service_main
+
+    monkeypatch.setenv("FAHRAS_INDEX_DIR", str(index_dir))
+    assert service_main(["search", "Stepanakert", "--json", "--limit", "3"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["ok"] and len(body["results"]) <= 3
+    assert service_main(["search", "Stepanakert"]) == 0
+    assert "[خانكيندي]" in capsys.readouterr().out
+    assert service_main(["search", "the of"]) == 2

@@ -1,0 +1,249 @@
+"""The OpenAPI 3 description of the JSON API (v1), built from the settings in force.
+
+Limits come from the same settings the validators use (``MAX_PER_PAGE``,
+``MAX_QUERY_LENGTH`` ...), so the document cannot promise what the service refuses.
+The test suite checks the live API against it with schemathesis (every response
+matches its schema, no 5xx).
+"""
+
+from typing import Any
+
+VERSION = "1.0.0"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_responses(*codes: int) -> dict:
+    text = {400: "Bad parameters (each named in `errors`)", 401: "Missing or wrong token",
+            403: "Writes disabled", 404: "Not found", 413: "Body too large",
+            415: "Body is not JSON",
+            503: "No index (the message says what to run), or the writer is busy"}
+    return {str(code): {"description": text[code],
+                        "content": {"application/json": {"schema": _ref("Error")}}}
+            for code in codes}
+
+
+def _query(name: str, description: str, schema: dict, required: bool = False,
+           example: Any = None) -> dict:
+    out = {"name": name, "in": "query", "required": required, "description": description,
+           "schema": schema}
+    if example is not None:
+        out["example"] = example
+    return out
+
+
+def build_spec(settings: dict) -> dict:
+    """The OpenAPI document for the current settings."""
+    nullable_string = {"type": "string", "nullable": True}
+    entity = {"type": "object", "required": ["key", "name", "name_ar", "kind"], "properties": {
+        "key": {"type": "string"}, "name": {"type": "string"}, "name_ar": {"type": "string"},
+        "kind": {"type": "string", "enum": ["place", "person", "organisation"]}}}
+    counted_entity = {"allOf": [entity, {"type": "object", "required": ["count"],
+                                         "properties": {"count": {"type": "integer"}}}]}
+    counted_value = {"type": "object", "required": ["value", "count"], "properties": {
+        "value": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "count": {"type": "integer"}}}
+    document_meta = {
+        "id": {"type": "string"}, "title": {"type": "string"},
+        "lang": {"type": "string", "enum": ["ar", "en"]},
+        "dir": {"type": "string", "enum": ["rtl", "ltr"]},
+        "source": nullable_string, "date": nullable_string, "url": nullable_string,
+        "places": {"type": "array", "items": entity},
+        "entities": {"type": "array", "items": entity},
+    }
+    schemas = {
+        "Error": {"type": "object", "required": ["ok", "error", "errors", "status"],
+                  "properties": {"ok": {"type": "boolean", "enum": [False]},
+                                 "error": {"type": "string"},
+                                 "errors": {"type": "array", "items": {"type": "string"},
+                                            "minItems": 1},
+                                 "status": {"type": "integer"}},
+                  "example": {"ok": False, "error": "q is required", "errors": ["q is required"],
+                              "status": 400}},
+        "Entity": entity,
+        "Expansion": {"type": "object", "required": ["id", "variant", "source", "weight", "also"],
+                      "properties": {
+                          "id": {"type": "string", "example": "gazetteer:stepanakert"},
+                          "variant": {"type": "string", "example": "Stepanakert"},
+                          "source": {"type": "string", "enum": [
+                              "gazetteer", "glossary", "dictionary", "phonetic"]},
+                          "weight": {"type": "number"},
+                          "also": {"type": "array", "items": {"type": "string"},
+                                   "example": ["ستيباناكيرت", "خانكيندي"]},
+                          "entity": {"type": "object"},
+                          "language": {"type": "string", "enum": ["ar", "en"]}}},
+        "Result": {"type": "object",
+                   "required": ["id", "title", "title_html", "snippet", "score", "lang", "dir",
+                                "source", "date", "url", "places", "entities"],
+                   "properties": {**document_meta,
+                                  "title_html": {"type": "string",
+                                                 "description": "escaped; only <mark>"},
+                                  "snippet": {"type": "string",
+                                              "description": "escaped; only <mark>",
+                                              "example": "…مدينة <mark>خانكيندي</mark>، عاصمة…"},
+                                  "score": {"type": "number"}}},
+        "SearchPage": {
+            "type": "object",
+            "required": ["ok", "total", "page", "per_page", "took_ms", "query", "results",
+                         "facets"],
+            "properties": {
+                "ok": {"type": "boolean", "enum": [True]},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1},
+                "took_ms": {"type": "number"},
+                "query": {"type": "object", "required": [
+                    "text", "lang", "lang_method", "match", "language_first", "filters", "sort",
+                    "terms", "expansions", "did_you_mean"], "properties": {
+                    "text": {"type": "string"},
+                    "lang": {"type": "string", "enum": ["ar", "en"]},
+                    "lang_method": {"type": "string", "enum": ["script", "langdetect"]},
+                    "match": {"type": "string", "enum": ["all", "any"]},
+                    "language_first": {"type": "string", "nullable": True, "enum": ["ar", "en", None]},
+                    "filters": {"type": "object"},
+                    "sort": {"type": "string"},
+                    "terms": {"type": "array", "items": {"type": "string"}},
+                    "expansions": {"type": "array", "items": _ref("Expansion")},
+                    "did_you_mean": nullable_string}},
+                "results": {"type": "array", "items": _ref("Result")},
+                "facets": {"type": "object", "required": ["lang", "source", "year", "places",
+                                                          "entities"], "properties": {
+                    "lang": {"type": "array", "items": counted_value},
+                    "source": {"type": "array", "items": counted_value},
+                    "year": {"type": "array", "items": counted_value},
+                    "places": {"type": "array", "items": counted_entity},
+                    "entities": {"type": "array", "items": counted_entity}}}}},
+        "Document": {"type": "object", "required": ["ok", "document"], "properties": {
+            "ok": {"type": "boolean"},
+            "document": {"type": "object", "required": ["id", "title", "body", "lang", "dir"],
+                         "properties": {**document_meta, "body": {"type": "string"},
+                                        "title_html": {"type": "string"},
+                                        "body_html": {"type": "string"}}},
+            "query": {"type": "object", "nullable": True}}},
+        "NewDocument": {"type": "object", "required": ["id", "body"], "properties": {
+            "id": {"type": "string", "maxLength": 200, "example": "n-2023-0919"},
+            "title": {"type": "string", "example": "قصف في لاتشين"},
+            "body": {"type": "string", "example": "أفاد سكان بسماع أصوات قصف…"},
+            "lang": {"type": "string", "enum": ["ar", "en"]},
+            "source": {"type": "string"}, "date": {"type": "string", "format": "date"},
+            "url": {"type": "string"}}},
+        "WriteResult": {"type": "object", "required": ["ok", "added", "updated", "unchanged",
+                                                       "rejected"], "properties": {
+            "ok": {"type": "boolean"},
+            "added": {"type": "array", "items": {"type": "string"}},
+            "updated": {"type": "array", "items": {"type": "string"}},
+            "unchanged": {"type": "array", "items": {"type": "string"}},
+            "rejected": {"type": "array", "items": {"type": "object"}}}},
+    }
+    search_parameters = [
+        _query("q", "The query: words, \"phrases\", -excluded, OR.",
+               {"type": "string", "minLength": 1, "maxLength": settings["MAX_QUERY_LENGTH"]},
+               required=True, example="Stepanakert"),
+        _query("page", "Page number.",
+               {"type": "integer", "minimum": 1, "maximum": settings["MAX_PAGE"], "default": 1}),
+        _query("per_page", "Results per page.",
+               {"type": "integer", "minimum": 1, "maximum": settings["MAX_PER_PAGE"],
+                "default": settings["DEFAULT_PER_PAGE"]}),
+        _query("lang", "Only documents in this language.", {"type": "string", "enum": ["ar", "en"]}),
+        _query("place", "Only documents that mention this entity key.", {"type": "string"},
+               example="lachin"),
+        _query("source", "Only documents from this source.", {"type": "string", "maxLength": 200}),
+        _query("year", "Only documents dated in this year.",
+               {"type": "integer", "minimum": 1000, "maximum": 9999}),
+        _query("from", "Only documents dated on or after (YYYY-MM-DD).",
+               {"type": "string", "format": "date"}),
+        _query("to", "Only documents dated on or before (YYYY-MM-DD).",
+               {"type": "string", "format": "date"}),
+        _query("sort", "Order.", {"type": "string", "enum": ["relevance", "date", "oldest"],
+                                  "default": "relevance"}),
+        _query("without", "An expansion id to leave out (repeatable).",
+               {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}),
+    ]
+    json_of = lambda name: {"application/json": {"schema": _ref(name)}}  # noqa: E731
+    write_security = [{"bearer": []}]
+    doc_id = {"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Fahras search API", "version": VERSION,
+                 "description": "Bilingual Arabic–English news search. Errors share one "
+                                "envelope: {ok: false, error, errors, status}.",
+                 "license": {"name": "GPL-3.0-or-later"}},
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Ranked, highlighted results",
+                "description": "Examples: `?q=Stepanakert` (finds خانكيندي), `?q=وقف إطلاق النار`, "
+                               "`?q=ceasefire&lang=ar`.",
+                "parameters": search_parameters,
+                "responses": {"200": {"description": "A page of results",
+                                      "content": json_of("SearchPage")},
+                              **_error_responses(400, 503)}}},
+            "/api/suggest": {"get": {
+                "summary": "Suggestions for a search-as-you-type box",
+                "parameters": [_query("q", "What has been typed.",
+                                      {"type": "string", "minLength": 1, "maxLength": 100},
+                                      required=True, example="Step")],
+                "responses": {"200": {"description": "Suggestions", "content": {
+                    "application/json": {"schema": {"type": "object", "required": [
+                        "ok", "suggestions"], "properties": {
+                        "ok": {"type": "boolean"}, "q": {"type": "string"},
+                        "suggestions": {"type": "array", "items": {
+                            "type": "object", "required": ["text", "kind"], "properties": {
+                                "text": {"type": "string"},
+                                "kind": {"type": "string",
+                                         "enum": ["entity", "word", "title"]}}}}}}}}},
+                    **_error_responses(400, 503)}}},
+            "/api/documents": {"post": {
+                "summary": "Add or replace documents (one or a batch)",
+                "security": write_security,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "oneOf": [_ref("NewDocument"),
+                              {"type": "array", "items": _ref("NewDocument"),
+                               "maxItems": settings["MAX_BATCH"]}]}}}},
+                "responses": {"200": {"description": "Written", "content": json_of("WriteResult")},
+                              "201": {"description": "Added", "content": json_of("WriteResult")},
+                              **_error_responses(400, 401, 403, 413, 415, 503)}}},
+            "/api/documents/{doc_id}": {
+                "parameters": [doc_id],
+                "get": {"summary": "One document; with q, its matches marked",
+                        "parameters": [_query("q", "A query to highlight.", {"type": "string"})],
+                        "responses": {"200": {"description": "The document",
+                                              "content": json_of("Document")},
+                                      **_error_responses(400, 404, 503)}},
+                "put": {"summary": "Add or replace this document", "security": write_security,
+                        "requestBody": {"required": True,
+                                        "content": {"application/json": {"schema": {
+                                            "type": "object"}}}},
+                        "responses": {"200": {"description": "Written",
+                                              "content": json_of("WriteResult")},
+                                      "201": {"description": "Added",
+                                              "content": json_of("WriteResult")},
+                                      **_error_responses(400, 401, 403, 413, 415, 503)}},
+                "delete": {"summary": "Delete this document", "security": write_security,
+                           "responses": {"200": {"description": "Deleted", "content": {
+                               "application/json": {"schema": {"type": "object"}}}},
+                               **_error_responses(401, 403, 404, 503)}}},
+            "/api/analyze": {"get": {
+                "summary": "How a text is analysed (tokens, entities, translations)",
+                "parameters": [_query("text", "Text to analyse.",
+                                      {"type": "string", "minLength": 1,
+                                       "maxLength": settings["MAX_QUERY_LENGTH"] * 10},
+                                      required=True, example="لخانكندي والمدنيين")],
+                "responses": {"200": {"description": "Tokens", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["ok", "tokens", "translations"]}}}},
+                    **_error_responses(400)}}},
+            "/api/health": {"get": {
+                "summary": "Index state: documents, version, fingerprints, stale",
+                "responses": {"200": {"description": "Healthy", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["ok", "status", "documents",
+                                                              "stale"]}}}},
+                    **_error_responses(503)}}},
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "The ADMIN_TOKEN setting"}},
+        },
+    }
