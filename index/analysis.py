@@ -33,7 +33,6 @@ the cross-script consonant keys (``index.translit``) of words that look like nam
 but are not in the gazetteer, so ``Kalbajar`` finds كالباجار.
 """
 
-from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from whoosh.analysis import Filter, Token, Tokenizer
@@ -46,7 +45,7 @@ from index.tokens import iter_words
 EXACT_PREFIX = "="
 ENTITY_PREFIX = "@"
 
-_normalize = lru_cache(maxsize=1 << 18)(normalize_word)
+_normalize = normalize_word
 
 
 class BilingualTokenizer(Tokenizer):
@@ -100,22 +99,33 @@ class EntityFilter(Filter):
         self.resources = resources
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        buffer = [t.copy() for t in tokens]
-        matches = self.resources.gazetteer.find([t.text for t in buffer])
+        # Buffer plain tuples, not Token copies (the stream reuses one Token object).
+        t = None
+        buffer = []
+        for t in tokens:
+            buffer.append((t.text, t.original, t.script, t.pos, t.startchar, t.endchar))
+        if t is None:
+            return
+        matches = self.resources.gazetteer.find([item[0] for item in buffer])
         starts: dict[int, list] = {}
         for match in matches:
             starts.setdefault(match.start, []).append(match)
-        for i, t in enumerate(buffer):
+        for i, (text, original, script, pos, startchar, endchar) in enumerate(buffer):
+            t.pos, t.startchar, t.script, t.original = pos, startchar, script, original
+            t.stopped = False
+            t.boost = 1.0
             for match in starts.get(i, ()):
                 last = buffer[match.end - 1]
-                entity = t.copy()
-                entity.text = ENTITY_PREFIX + match.key
-                entity.kind = "entity"
-                entity.entity = match.key
-                entity.ambiguous = match.ambiguous
-                entity.endchar = last.endchar
-                entity.endpos = last.pos
-                yield entity
+                t.text = ENTITY_PREFIX + match.key
+                t.kind = "entity"
+                t.entity = match.key
+                t.ambiguous = match.ambiguous
+                t.endchar = last[5]
+                t.endpos = last[3]
+                yield t
+            t.text = t.norm = text
+            t.kind = "word"
+            t.endchar = endchar
             yield t
 
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.normalize import normalize_text
+from index.normalize import normalize_text, normalize_word
+from index.tokens import iter_words
 from index.wordlists import ConfigError, read_sections
 
 #: A [cut] marker counts only after this many characters of body text.
@@ -57,8 +58,9 @@ class Furniture:
         removed: list[str] = []
         length = 0
         lines = body.splitlines()
+        longest = max((len(m) for m in self.cut + self.line), default=0)
         for index, line in enumerate(lines):
-            words = tuple(normalize_text(line))
+            words = _first_words(line, longest)
             if length >= MIN_BODY_BEFORE_CUT and _starts_with_any(words, self.cut):
                 removed.extend(lines[index:])
                 break
@@ -68,6 +70,16 @@ class Furniture:
             kept.append(line)
             length += len(line)
         return "\n".join(kept).strip(), "\n".join(r for r in removed if r.strip()).strip()
+
+
+def _first_words(line: str, count: int) -> tuple[str, ...]:
+    """The first ``count`` words of a line, normalised (markers are short)."""
+    out = []
+    for word in iter_words(line):
+        if len(out) == count:
+            break
+        out.append(normalize_word(word.surface, word.script))
+    return tuple(out)
 
 
 def _starts_with_any(words: tuple[str, ...], markers: tuple[tuple[str, ...], ...]) -> bool:

@@ -24,6 +24,7 @@ pyarabic's ``normalize_hamza`` and ``normalize_alef`` are not used: the first tu
 """
 
 import unicodedata
+from functools import lru_cache
 
 from index import chars
 from index.tokens import iter_words
@@ -223,8 +224,11 @@ def normalize_latin(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 18)
 def normalize_word(surface: str, script: str) -> str:
     """Normalise one word by its script (``ar`` or ``latin``, as the tokenizer tags it).
+
+    Memoised: news text is Zipfian, most words repeat.
 
     >>> normalize_word("أرْمينيا", "ar"), normalize_word("Şuşa", "latin")
     ('ارمينيا', 'susa')

@@ -8,6 +8,7 @@ to any of these files, or to ``ANALYSIS_VERSION``, marks the index as stale.
 
 import hashlib
 from dataclasses import MISSING, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from index.furniture import Furniture
@@ -98,10 +99,15 @@ class Resources:
         lexicon = Lexicon.load_or_build(settings["LEXICON_PATH"], settings["DICTIONARY_DIR"])
         return cls.load(settings["CONFIG_DIR"], lexicon=lexicon)
 
+    def __post_init__(self) -> None:
+        # Memoised per word: news text is Zipfian, most words repeat.
+        self.split = lru_cache(maxsize=1 << 18)(self._split)
+        self.name_keys = lru_cache(maxsize=1 << 18)(self._name_keys)
+
     def __getstate__(self) -> dict:
         # The known words (the dictionaries' vocabulary, about 66,000 keys) are not
         # pickled into every index commit: they come back from the process's lexicon.
-        state = dict(self.__dict__)
+        state = {k: v for k, v in self.__dict__.items() if k not in ("split", "name_keys")}
         state["known_words"] = None
         return state
 
@@ -116,8 +122,9 @@ class Resources:
         self.__dict__.update(state)
         self.known_words = Lexicon.shared(self.lexicon_digest).known | self.glossary.words
         self.arabic_stemmer.known = self.known_words
+        self.__post_init__()
 
-    def split(self, word: str, script: str, surface: str = "") -> tuple[str, str]:
+    def _split(self, word: str, script: str, surface: str = "") -> tuple[str, str]:
         """Return (word without clitics, stem) of a normalised word; names are left alone.
 
         :param surface: the word as written, which tells a radical ال (ألغام) from
@@ -179,8 +186,8 @@ class Resources:
             found.extend(k for k in skeletons(form, script) if k not in found)
         return found
 
-    def name_keys(self, norm: str, script: str, surface: str = "", *,
-                  require_capital: bool = False) -> list[str]:
+    def _name_keys(self, norm: str, script: str, surface: str = "", *,
+                   require_capital: bool = False) -> list[str]:
         """The indexed name keys of a word (its skeletons, tagged with its script)."""
         return [name_key(s, script) for s in self.name_skeletons(
             norm, script, surface, require_capital=require_capital)]
