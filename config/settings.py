@@ -71,6 +71,11 @@ SETTINGS = (
     Setting("CORS_ORIGINS", "",
             "Origins (space-separated, or *) allowed to call the read endpoints from a "
             "browser; empty: none."),
+    Setting("RATE_LIMIT", 600,
+            "API requests a minute per client address (per worker); 0 turns limiting off."),
+    Setting("RATE_BURST", 60, "Requests a client may make at once before the rate applies."),
+    Setting("TRUSTED_PROXY", False,
+            "Take the client address from X-Forwarded-For (only behind a trusted proxy)."),
     Setting("ADMIN_TOKEN", "",
             "Bearer token for the write endpoints; empty disables them (403). Prefer the "
             "environment variable FAHRAS_ADMIN_TOKEN to the file."),

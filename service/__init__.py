@@ -17,6 +17,7 @@ from index.language import warm_up
 from index.lexicon import Lexicon
 from index.resources import Resources
 from service.errors import IndexUnavailable, register_error_handlers
+from service.security import init_security
 from service.searcher import IndexHandle
 from service.suggest import Suggester
 from service.translate import Translator
@@ -97,5 +98,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(discovery.bp)
     app.register_blueprint(pages.bp)
     discovery.init_cors(app)
+    init_security(app, settings)
     register_error_handlers(app)
     return app

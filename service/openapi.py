@@ -18,7 +18,7 @@ def _ref(name: str) -> dict:
 def _error_responses(*codes: int) -> dict:
     text = {400: "Bad parameters (each named in `errors`)", 401: "Missing or wrong token",
             403: "Writes disabled", 404: "Not found", 413: "Body too large",
-            415: "Body is not JSON",
+            415: "Body is not JSON", 429: "Too many requests (see Retry-After)",
             503: "No index (the message says what to run), or the writer is busy"}
     return {str(code): {"description": text[code],
                         "content": {"application/json": {"schema": _ref("Error")}}}
@@ -179,7 +179,7 @@ def build_spec(settings: dict) -> dict:
                 "parameters": search_parameters,
                 "responses": {"200": {"description": "A page of results",
                                       "content": json_of("SearchPage")},
-                              **_error_responses(400, 503)}}},
+                              **_error_responses(400, 429, 503)}}},
             "/api/suggest": {"get": {
                 "summary": "Suggestions for a search-as-you-type box",
                 "parameters": [_query("q", "What has been typed.",

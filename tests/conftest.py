@@ -1,17 +1,12 @@
 """Shared fixtures: resources from config/, a small index from seeds/ plus fixtures, the app."""
 
-from pathlib import Path
-
 import pytest
 
 from index.readers import read_documents
 from index.resources import Resources
 from index.writer import build_index
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DATA = Path(__file__).resolve().parent / "data"
-FIXTURES = DATA / "fixtures.jsonl"
+from tests.support import FIXTURES, ROOT, SEEDS
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +36,8 @@ def make_app():
     apps = []
 
     def make(**settings):
-        app = create_app({"TESTING": True, "REFRESH_INTERVAL": 0.0, **settings})
+        app = create_app({"TESTING": True, "REFRESH_INTERVAL": 0.0, "RATE_LIMIT": 0,
+                          **settings})
         apps.append(app)
         return app
 
@@ -58,14 +54,3 @@ def app(make_app, index_dir):
 @pytest.fixture()
 def client(app):
     return app.test_client()
-
-
-def assert_error_envelope(response, status):
-    """Every error: JSON envelope with ok false, the status, and a message."""
-    assert response.status_code == status
-    body = response.get_json()
-    assert body["ok"] is False
-    assert body["status"] == status
-    assert body["errors"] and all(isinstance(e, str) and e for e in body["errors"])
-    assert body["error"] == "; ".join(body["errors"])
-    return body

@@ -1,6 +1,6 @@
 """Cross-language search through the API: translations, name keys, own language first."""
 
-from test_api_search import ids, search
+from tests.support import ids, search
 
 
 def expansions(body, source):

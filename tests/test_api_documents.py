@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from conftest import assert_error_envelope
+from tests.support import assert_error_envelope
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

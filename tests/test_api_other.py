@@ -1,6 +1,6 @@
 """GET /api/documents/<id>, /api/analyze and /api/health."""
 
-from conftest import assert_error_envelope
+from tests.support import assert_error_envelope
 
 
 def test_document_returns_the_full_text(client):
@@ -44,7 +44,7 @@ def test_health_reports_documents_and_freshness(client):
 def test_health_reports_a_stale_index(make_app, index_dir, tmp_path):
     import shutil
 
-    from conftest import ROOT
+    from tests.support import ROOT
 
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

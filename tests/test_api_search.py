@@ -2,17 +2,7 @@
 
 import pytest
 
-from conftest import assert_error_envelope
-
-
-def search(client, **params):
-    response = client.get("/api/search", query_string=params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def ids(body):
-    return [r["id"] for r in body["results"]]
+from tests.support import assert_error_envelope, ids, search
 
 
 def test_success_envelope(client):

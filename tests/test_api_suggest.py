@@ -1,7 +1,7 @@
 """GET /api/suggest and "did you mean"."""
 
-from conftest import assert_error_envelope
-from test_api_search import search
+from tests.support import assert_error_envelope
+from tests.support import search
 
 
 def suggestions(client, q):

@@ -59,7 +59,7 @@ def test_bad_gazetteer_is_reported_with_file_and_line(tmp_path, capsys, monkeypa
 def _copy_config(tmp_path):
     import shutil
 
-    from conftest import ROOT
+    from tests.support import ROOT
 
     target = tmp_path / "config"
     shutil.copytree(ROOT / "config", target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

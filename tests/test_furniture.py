@@ -2,7 +2,7 @@
 
 from index.furniture import Furniture
 from index.readers import read_documents
-from conftest import ROOT, SEEDS
+from tests.support import ROOT, SEEDS
 
 
 def seed(doc_id):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import SEEDS
+from tests.support import SEEDS
 from index.gazetteer import Gazetteer
 from index.normalize import normalize_text
 from index.readers import read_documents

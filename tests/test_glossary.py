@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ROOT
+from tests.support import ROOT
 from index.glossary import Glossary
 from index.lexicon import text_key
 from index.wordlists import ConfigError

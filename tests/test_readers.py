@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import SEEDS
+from tests.support import SEEDS
 from index.readers import DocumentError, document_from_record, read_documents
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from config.settings import SETTINGS, SettingsError, load_settings
-from conftest import ROOT
+from tests.support import ROOT
 
 
 def test_every_setting_is_in_the_readme():

@@ -86,6 +86,7 @@ class Fahras:
         from service import create_app
 
         self._app = create_app({"INDEX_DIR": str(index_dir / "index"), "MAX_PER_PAGE": 100,
+                                "RATE_LIMIT": 0,
                                 **self.settings})
         self._client = self._app.test_client()
 
