@@ -217,9 +217,11 @@ def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
         create_empty_index(index_dir, resources)
     ix = store.open_index(index_dir)
     index_resources = store.index_resources(ix)
-    known = _hashes_of(ix, [d.id for _, d in valid])
     writer = ix.writer(timeout=timeout, compound=False)
     try:
+        # Read what is indexed only once the lock is held: another process may have
+        # committed the same ids while this one waited.
+        known = _hashes_of(writer, [d.id for _, d in valid])
         for i, document in valid:
             digest = content_hash(document)
             if known.get(document.id) == digest:
@@ -230,12 +232,10 @@ def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
             except DocumentError as error:
                 result.rejected.append({"index": i, "id": document.id, "error": str(error)})
                 continue
-            if document.id in known:
-                writer.update_document(**fields)
-                result.updated.append(document.id)
-            else:
-                writer.add_document(**fields)
-                result.added.append(document.id)
+            # update_document replaces any document with this id, so even a stale
+            # view could never leave two copies.
+            writer.update_document(**fields)
+            (result.updated if document.id in known else result.added).append(document.id)
             known[document.id] = digest
     except BaseException:
         writer.cancel()
@@ -266,8 +266,8 @@ def delete_document(doc_id: str, index_dir: Path | str, *,
     return bool(count)
 
 
-def _hashes_of(ix: FileIndex, ids: list[str]) -> dict[str, str]:
-    with ix.searcher() as searcher:
+def _hashes_of(writer: IndexWriter, ids: list[str]) -> dict[str, str]:
+    with writer.searcher() as searcher:
         out = {}
         for doc_id in ids:
             stored = searcher.document(id=doc_id)
