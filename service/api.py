@@ -32,7 +32,8 @@ def search():
     resources = app.handle.resources
     params = parse_search_params(request.args, app.settings, resources.gazetteer.entities)
     guess = guess_language(params.q)
-    with app.handle.searcher() as searcher:
+
+    def work(searcher):
         built = _build(params.q, app, searcher, params.without)
         prefer_lang = _preferred_language(app, guess.lang, built)
         page = run_search(searcher, built, params, matchers=_matchers(app, built),
@@ -42,6 +43,9 @@ def search():
         correction = None
         if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
             correction = did_you_mean(searcher, resources, params.q)
+        return built, prefer_lang, page, correction
+
+    built, prefer_lang, page, correction = app.handle.run(work)
     return jsonify({
         "ok": True,
         "total": page.total,
@@ -87,9 +91,8 @@ def document(doc_id: str):
     app = _fahras()
     resources = app.handle.resources
     q = request.args.get("q", "").strip()
-    with app.handle.searcher() as searcher:
-        built = _build(q, app, searcher) if q else None
-        stored = searcher.document(id=doc_id)
+    built, stored = app.handle.run(
+        lambda searcher: (_build(q, app, searcher) if q else None, searcher.document(id=doc_id)))
     if stored is None:
         raise NotFound(f"no document with id {doc_id!r}")
     out = result_dict(stored, resources.gazetteer, body=stored["body"])

@@ -62,6 +62,28 @@ class IndexHandle:
             self._ensure_fresh()
             yield self._searcher
 
+    def run(self, work):
+        """Call ``work(searcher)`` and return its result, retrying once on a fresh
+        searcher when files of the index vanished underneath it.
+
+        Another process's commit may merge segments and delete their files; a searcher
+        opened before can then fail to open a file it reads lazily (a column). The
+        retry sees the new state.
+
+        :raises IndexUnavailable: when the second attempt fails too (503).
+        """
+        for attempt in (1, 2):
+            with self.searcher() as searcher:
+                try:
+                    return work(searcher)
+                except (FileNotFoundError, OSError) as error:
+                    log.warning("search failed on a changing index (%r); reopening", error)
+                    self.close()
+                    if attempt == 2:
+                        raise IndexUnavailable("the index changed during the search; "
+                                               "try again", headers={"Retry-After": "1"})
+        raise AssertionError("unreachable")
+
     @property
     def resources(self) -> Resources:
         """The resources the open index was built with."""

@@ -79,3 +79,16 @@ def test_service_sees_a_rebuild_without_restart(make_app, tmp_path, resources):
     assert client.get("/api/health").get_json()["documents"] == 2
     build_index(read_documents([source]), tmp_path / "ix", resources)
     assert client.get("/api/search?q=يريفان").get_json()["total"] == 1
+
+
+def test_a_search_on_vanished_index_files_is_retried_on_a_fresh_searcher(app, client):
+    handle = app.extensions["fahras"].handle
+    calls = []
+
+    def flaky(searcher):
+        calls.append(searcher)
+        if len(calls) == 1:
+            raise FileNotFoundError("segment merged away")
+        return searcher.doc_count()
+
+    assert handle.run(flaky) == 13 and len(calls) == 2 and calls[0] is not calls[1]
