@@ -70,6 +70,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
+            if error.code == 404 and request.accept_mimetypes.accept_html:
+                from service.pages import render_http_error
+
+                return render_http_error(error)
             return error
         return error_response(error.code or 500, [error.description or error.name])
 

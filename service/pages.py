@@ -139,6 +139,8 @@ MESSAGES = {
         "date": "التاريخ",
         "not_found_title": "هذه المقالة ليست في الأرشيف",
         "not_found_text": "ربما حُذفت، أو أن الرابط ناقص. جرّب البحث عنها:",
+        "page_not_found_title": "هذه الصفحة غير موجودة",
+        "page_not_found_text": "تحقّق من الرابط، أو ابحث في الأرشيف:",
         "server_error_title": "حدث خطأ",
         "server_error_text": "تعذّر عرض هذه الصفحة. أعد المحاولة بعد قليل أو ارجع إلى البحث.",
     },
@@ -233,6 +235,8 @@ MESSAGES = {
         "date": "Date",
         "not_found_title": "This article isn't in the archive",
         "not_found_text": "It may have been removed, or the link is incomplete. Try searching for it:",
+        "page_not_found_title": "There is no such page",
+        "page_not_found_text": "Check the link, or search the archive:",
         "server_error_title": "Something went wrong",
         "server_error_text": "This page couldn't be shown. Try again in a moment, or go back to the search.",
     },
@@ -329,6 +333,17 @@ def page_error(error: Exception):
     return render_template("error.html", **_page_context(
         ui, status=500, title=MESSAGES[ui]["server_error_title"],
         text=MESSAGES[ui]["server_error_text"], q="", back_url=None)), 500
+
+
+def render_http_error(error: HTTPException):
+    """A designed page for an HTTP error outside the API (an unknown path: 404)."""
+    ui = choose_ui_language()
+    if error.code == 404:
+        title, text = MESSAGES[ui]["page_not_found_title"], MESSAGES[ui]["page_not_found_text"]
+    else:
+        title, text = MESSAGES[ui]["server_error_title"], error.description or error.name
+    return render_template("error.html", **_page_context(
+        ui, status=error.code, title=title, text=text, q="", back_url=None)), error.code
 
 
 def fetch_document(doc_id: str, q: str) -> dict:

@@ -241,3 +241,9 @@ def test_both_languages_have_the_same_messages():
                 for k, v in messages.items()}
 
     assert shape(MESSAGES["ar"]) == shape(MESSAGES["en"])
+
+
+def test_an_unknown_page_gets_a_designed_404(client):
+    response = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "هذه الصفحة غير موجودة" in response.get_data(as_text=True)
