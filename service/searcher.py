@@ -51,6 +51,7 @@ class IndexHandle:
         self._folder: Path | None = None
         self._searcher: Searcher | None = None
         self._checked = 0.0
+        self._in_use = 0
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -60,7 +61,11 @@ class IndexHandle:
         """
         with self._lock:
             self._ensure_fresh()
-            yield self._searcher
+            self._in_use += 1
+            try:
+                yield self._searcher
+            finally:
+                self._in_use -= 1
 
     def run(self, work):
         """Call ``work(searcher)`` and return its result, retrying once on a fresh
@@ -133,7 +138,10 @@ class IndexHandle:
 
     def _ensure_fresh(self) -> None:
         now = time.monotonic()
-        if self._searcher is not None and now - self._checked < self.refresh_interval:
+        if self._searcher is not None and (self._in_use or
+                                           now - self._checked < self.refresh_interval):
+            # A searcher in use (the schema or resources asked for during a search)
+            # is never swapped: closing it would pull its files from under the search.
             return
         self._checked = now
         try:
