@@ -21,35 +21,12 @@ from whoosh.index import LockError
 
 from index.readers import DocumentError, document_from_record
 from index.writer import delete_document, write_documents
-from service.errors import ApiError, BadRequest, NotFound
+from service.errors import (BadRequest, Forbidden, IndexUnavailable, NotFound, Unauthorized,
+                            UnsupportedMediaType)
 
 bp = Blueprint("documents", __name__, url_prefix="/api")
 _LOCK = threading.Lock()
 RETRY_AFTER_SECONDS = 2
-
-
-class Unauthorized(ApiError):
-    """Missing or wrong bearer token (401)."""
-
-    status = 401
-
-
-class Forbidden(ApiError):
-    """Writes are disabled (403)."""
-
-    status = 403
-
-
-class UnsupportedMediaType(ApiError):
-    """The body is not JSON (415)."""
-
-    status = 415
-
-
-class WriterBusy(ApiError):
-    """Another writer held the index too long (503)."""
-
-    status = 503
 
 
 def _fahras():
@@ -144,8 +121,8 @@ class _writer_slot:
         return False
 
 
-def _busy() -> WriterBusy:
-    return WriterBusy("the index is busy with another write; try again shortly",
+def _busy() -> IndexUnavailable:
+    return IndexUnavailable("the index is busy with another write; try again shortly",
                       headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 

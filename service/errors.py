@@ -38,8 +38,32 @@ class NotFound(ApiError):
     status = 404
 
 
+class Unauthorized(ApiError):
+    """Missing or wrong bearer token (401)."""
+
+    status = 401
+
+
+class Forbidden(ApiError):
+    """Writes are disabled (403)."""
+
+    status = 403
+
+
+class UnsupportedMediaType(ApiError):
+    """The body is not JSON (415)."""
+
+    status = 415
+
+
+class TooManyRequests(ApiError):
+    """The client exceeded its request rate (429)."""
+
+    status = 429
+
+
 class IndexUnavailable(ApiError):
-    """There is no index to search yet, or it cannot be opened (503)."""
+    """There is no index to search yet, it cannot be opened, or the writer is busy (503)."""
 
     status = 503
 

@@ -17,7 +17,7 @@ import time
 
 from flask import Flask, Response, request
 
-from service.errors import ApiError
+from service.errors import TooManyRequests
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,12 +26,6 @@ CONTENT_SECURITY_POLICY = (
 )
 #: Buckets idle this long are forgotten (memory stays bounded).
 IDLE_SECONDS = 600
-
-
-class TooManyRequests(ApiError):
-    """The client exceeded its request rate (429)."""
-
-    status = 429
 
 
 class RateLimiter:
