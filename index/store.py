@@ -22,6 +22,7 @@ from index.resources import Resources
 
 _VERSION_SEPARATOR = "@"
 _INDEX_NAME = "MAIN"    # Whoosh's default index name
+OPEN_RETRIES = 5
 
 
 class IndexMissing(LookupError):
@@ -46,7 +47,16 @@ def open_index(index_dir: Path | str) -> FileIndex:
     """
     if not index_exists(index_dir):
         raise IndexMissing(f"no index at {index_dir}")
-    return whoosh_index.open_dir(str(Path(index_dir).resolve()))
+    for attempt in range(OPEN_RETRIES):
+        try:
+            return whoosh_index.open_dir(str(Path(index_dir).resolve()))
+        except FileNotFoundError:
+            # Another process committed between listing the tables of contents and
+            # reading the newest one, and removed it: read the new newest.
+            if attempt == OPEN_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def resolved_dir(index_dir: Path | str) -> Path:
