@@ -643,6 +643,13 @@ def run_size(size: int, args, parts: list[str]) -> dict:
     queries = queries_path(size)
     index_repeats = args.index_repeats or (args.repeats if size <= 20000 else 1)
     started = time.perf_counter()
+    # which code and how loaded a machine each part saw (parts can come from different runs)
+    provenance = results.setdefault("parts", {})
+    for part in parts:
+        provenance[part] = {"started": time.strftime("%Y-%m-%d %H:%M"),
+                            "git": results["machine"].get("git"),
+                            "uncommitted_changes": results["machine"].get("uncommitted_changes"),
+                            "loadavg_at_start": os.getloadavg()}
     if "index" in parts:
         results["indexing"] = run_indexing(size, corpus, index_repeats, args.refs, args.timeout)
     if "refsearch" in parts:
@@ -685,7 +692,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="time limit of each job in seconds (default 3600)")
     parser.add_argument("--out", help="results file (one size only; default "
                                       "var/bench/results-<size>.json)")
+    parser.add_argument("--report", action="store_true",
+                        help="print the tables of the results already in var/bench/ "
+                             "(or --out) and run nothing")
     args = parser.parse_args(argv)
+    if args.report:
+        files = ([Path(args.out)] if args.out else
+                 [BENCH_DIR / f"results-{n}.json" for n in args.size] if args.size else
+                 sorted(BENCH_DIR.glob("results-*.json"), key=lambda p: int(p.stem[8:])))
+        results = [json.loads(p.read_text()) for p in files if p.exists()]
+        for r in results:
+            print(render(r) + "\n")
+        print(render_growth(results))
+        return 0
     sizes = args.size or [10000]
     if args.out and len(sizes) > 1:
         parser.error("--out needs a single --size")

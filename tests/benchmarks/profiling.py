@@ -18,12 +18,15 @@ Each prints one JSON object on its last line.
 import argparse
 import itertools
 import json
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from .http_load import summary
+
+WRAPPERS = re.compile(r"(tests/benchmarks/|flask/|werkzeug/|<listcomp>  tests)")
 
 
 def _app(index_dir: Path):
@@ -65,8 +68,12 @@ def _flat(session, lines: int) -> tuple[dict, str]:
         flat = ConsoleRenderer(flat=True, flat_time=mode, unicode=False,
                                color=False).render(session)
         texts.append(flat)
-        # keep the header lines (program, duration) out of the top-N
-        top[mode] = [line for line in flat.splitlines() if line.lstrip()[:1].isdigit()][:lines]
+        # keep the header lines (program, duration) out of the top-N, and in the
+        # inclusive list the frames that only wrap the work (this script, Flask, werkzeug)
+        rows = [line for line in flat.splitlines() if line.lstrip()[:1].isdigit()]
+        if mode == "total":
+            rows = [line for line in rows if not WRAPPERS.search(line)]
+        top[mode] = rows[:lines]
     # the call tree shows Whoosh's frames too (pyinstrument hides library frames)
     texts.append(ConsoleRenderer(unicode=False, color=False, processor_options={
         "show_regex": r".*(whoosh|service|index)/.*"}).render(session))
