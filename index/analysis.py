@@ -45,8 +45,6 @@ from index.tokens import iter_words
 EXACT_PREFIX = "="
 ENTITY_PREFIX = "@"
 
-_normalize = normalize_word
-
 
 class BilingualTokenizer(Tokenizer):
     """Split text into Arabic and Latin words (``index.tokens``) as Whoosh tokens.
@@ -84,7 +82,7 @@ class OrthographyFilter(Filter):
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         for t in tokens:
-            t.text = t.norm = _normalize(t.text, t.script)
+            t.text = t.norm = normalize_word(t.text, t.script)
             yield t
 
 

@@ -13,7 +13,6 @@ from service.openapi import build_spec
 bp = Blueprint("discovery", __name__, static_folder="static",
                static_url_path="/static/discovery")
 READ_METHODS = ("GET", "HEAD")
-WRITE_PATH_PREFIX = "/api/documents"
 
 
 @bp.get("/api/openapi.json")

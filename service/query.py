@@ -445,7 +445,8 @@ class QueryBuilder:
             queries.append(self._unit_query(units[0], scale=weight, expand=False))
         return True
 
-    def _present(self, texts: Iterable[str]) -> list[str]:
+    def _present(self, texts: tuple[str, ...]) -> list[str]:
+        """The first glossary synonyms that occur in the index."""
         return [t for t in texts[:GLOSSARY_SYNONYMS] if self._sense_frequency(t) > 0]
 
     def _sense_frequency(self, sense: str) -> int:

@@ -86,7 +86,8 @@ class IndexHandle:
                     self.close()
                     if attempt == 2:
                         raise IndexUnavailable("the index changed during the search; "
-                                               "try again", headers={"Retry-After": "1"})
+                                               "try again", headers={"Retry-After": "1"}
+                                               ) from error
         raise AssertionError("unreachable")
 
     @property
