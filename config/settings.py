@@ -64,8 +64,8 @@ SETTINGS = (
             "Weight of a match of a name outside the gazetteer by its cross-script key."),
     Setting("FOCUS_ENTITIES", "nagorno_karabakh artsakh armenia azerbaijan",
             "Entity keys the archive is about (space-separated): a document that mentions "
-            "one scores (1 + FOCUS_WEIGHT) times higher, so a ceasefire in Karabakh ranks "
-            "above one in another war."),
+            "one scores (1 + FOCUS_WEIGHT) x score, plus FOCUS_WEIGHT for each one it "
+            "mentions, so a ceasefire in Karabakh ranks above one in another war."),
     Setting("FOCUS_WEIGHT", 2.0,
             "Extra share of score for mentioning a focus entity (0 turns it off)."),
     Setting("CORS_ORIGINS", "",
@@ -86,6 +86,9 @@ SETTINGS = (
             "Seconds a write waits for another writer before answering 503 with Retry-After."),
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
+    Setting("RESULT_CACHE_SIZE", 512,
+            "Search answers each worker keeps for repeated queries (0 turns it off); "
+            "emptied whenever the index changes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -10,12 +10,13 @@ import hashlib
 from dataclasses import MISSING, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from index.furniture import Furniture
 from index.gazetteer import Gazetteer
 from index.glossary import Glossary
 from index.lexicon import Lexicon, word_key
-from index.normalize import normalize_arabic, normalize_latin
+from index.normalize import normalize_arabic, normalize_latin, normalize_word
 from index.stemmer import (ArabicLightStemmer, accusative, proclitic_candidates, radical_al,
                            stem_english)
 from index.translit import name_key, skeletons
@@ -33,6 +34,20 @@ FURNITURE_FILE = "furniture.txt"
 GLOSSARY_FILE = "glossary.txt"
 _FILES = (GAZETTEER_FILE, STOPWORDS_AR_FILE, STOPWORDS_EN_FILE, STEM_EXCEPTIONS_AR_FILE,
           FURNITURE_FILE, GLOSSARY_FILE)
+
+
+#: Memoised methods, rebuilt after unpickling rather than pickled with an index.
+_MEMOISED = ("split", "name_keys", "word_info")
+
+
+class WordInfo(NamedTuple):
+    """One word as the analysis chain sees it: normalised form, form without
+    proclitics and stem (None for a stop word), and its ``names`` field keys."""
+
+    norm: str
+    bare: str | None
+    stem: str | None
+    name_keys: tuple[str, ...]
 
 
 @dataclass
@@ -103,11 +118,12 @@ class Resources:
         # Memoised per word: news text is Zipfian, most words repeat.
         self.split = lru_cache(maxsize=1 << 18)(self._split)
         self.name_keys = lru_cache(maxsize=1 << 18)(self._name_keys)
+        self.word_info = lru_cache(maxsize=1 << 17)(self._word_info)
 
     def __getstate__(self) -> dict:
         # The known words (the dictionaries' vocabulary, about 66,000 keys) are not
         # pickled into every index commit: they come back from the process's lexicon.
-        state = {k: v for k, v in self.__dict__.items() if k not in ("split", "name_keys")}
+        state = {k: v for k, v in self.__dict__.items() if k not in _MEMOISED}
         state["known_words"] = None
         return state
 
@@ -141,6 +157,22 @@ class Resources:
         if word in self.protected_latin:
             return word, word
         return word, stem_english(word)
+
+    def _word_info(self, surface: str, script: str) -> "WordInfo":
+        """What the analysis chain makes of one word as written, gazetteer names apart.
+
+        Every filter but the gazetteer's looks at one word at a time, so this depends
+        on the word alone (``index.spans`` uses it to find matches without the chain).
+
+        >>> Resources.load().word_info("والاشتباكات", "ar")
+        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك', name_keys=())
+        """
+        norm = normalize_word(surface, script)
+        keys = tuple(self.name_keys(norm, script, surface, require_capital=True))
+        if self.is_stopword(norm, script):
+            return WordInfo(norm, None, None, keys)
+        bare, stem = self.split(norm, script, surface)
+        return WordInfo(norm, bare, stem, keys)
 
     def stem(self, word: str, script: str) -> str:
         """Return the stem of a normalised word.

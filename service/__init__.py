@@ -16,6 +16,7 @@ from index.analysis import fahras_analyzer
 from index.language import warm_up
 from index.lexicon import Lexicon
 from index.resources import Resources
+from service.cache import ResultCache
 from service.errors import IndexUnavailable, register_error_handlers
 from service.security import init_security
 from service.searcher import IndexHandle
@@ -31,6 +32,7 @@ class Fahras:
     config_resources: Resources
     handle: IndexHandle
     lexicon: Lexicon
+    results: ResultCache
     _translators: dict = field(default_factory=dict)
     _suggesters: dict = field(default_factory=dict)
 
@@ -90,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config_resources=resources,
         handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
         lexicon=lexicon,
+        results=ResultCache(settings["RESULT_CACHE_SIZE"]),
     )
     from service import api, discovery, documents, pages
 

@@ -4,14 +4,17 @@ Each view parses, calls and serialises; validation lives in ``params``, errors i
 ``errors``, searching in ``query`` / ``search``.
 """
 
+import time
+
 from flask import Blueprint, current_app, jsonify, request
 
 from index.language import guess_language
+from index.spans import term_spans
 from service.errors import BadRequest, IndexUnavailable, NotFound
 from service.params import parse_search_params
 from service.query import NoSearchableWords, QueryBuilder, Weights
 from service.search import result_dict, run_search
-from service.snippets import highlight_all
+from service.snippets import mark
 from service.suggest import did_you_mean
 from service.syntax import parse_query
 
@@ -27,26 +30,38 @@ def _fahras():
 
 @bp.get("/search")
 def search():
-    """Ranked, highlighted results for ``q``."""
+    """Ranked, highlighted results for ``q`` (answers repeat from ``service.cache``)."""
     app = _fahras()
+    key = tuple(request.args.items(multi=True))
+    started = time.perf_counter()
+
+    def work(searcher):
+        generation = app.handle.generation
+        cached = app.results.get(generation, key)
+        if cached is not None:
+            return cached | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
+        payload = _search(app, searcher)
+        app.results.put(generation, key, payload)
+        return payload
+
+    return jsonify(app.handle.run(work))
+
+
+def _search(app, searcher) -> dict:
     resources = app.handle.resources
     params = parse_search_params(request.args, app.settings, resources.gazetteer.entities)
     guess = guess_language(params.q)
-
-    def work(searcher):
-        built = _build(params.q, app, searcher, params.without)
-        prefer_lang = _preferred_language(app, guess.lang, built)
-        page = run_search(searcher, built, params, matchers=_matchers(app, built),
-                          gazetteer=resources.gazetteer, prefer_lang=prefer_lang,
-                          snippet_chars=app.settings["SNIPPET_CHARS"],
-                          snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
-        correction = None
-        if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
-            correction = did_you_mean(searcher, resources, params.q)
-        return built, prefer_lang, page, correction
-
-    built, prefer_lang, page, correction = app.handle.run(work)
-    return jsonify({
+    built = _build(params.q, app, searcher, params.without)
+    prefer_lang = _preferred_language(app, guess.lang, built)
+    page = run_search(searcher, built, params, find_spans=_span_finder(app, built),
+                      gazetteer=resources.gazetteer, docsets=app.handle.docsets,
+                      prefer_lang=prefer_lang,
+                      snippet_chars=app.settings["SNIPPET_CHARS"],
+                      snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
+    correction = None
+    if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
+        correction = did_you_mean(searcher, resources, params.q)
+    return {
         "ok": True,
         "total": page.total,
         "page": page.page,
@@ -68,7 +83,7 @@ def search():
         },
         "results": page.results,
         "facets": page.facets,
-    })
+    }
 
 
 @bp.get("/suggest")
@@ -97,9 +112,9 @@ def document(doc_id: str):
         raise NotFound(f"no document with id {doc_id!r}")
     out = result_dict(stored, resources.gazetteer, body=stored["body"])
     if built is not None:
-        matchers = _matchers(app, built)
-        out["title_html"] = highlight_all(stored["title"], matchers)
-        out["body_html"] = highlight_all(stored["body"], matchers)
+        find_spans = _span_finder(app, built)
+        out["title_html"] = mark(stored["title"], find_spans(stored["title"]))
+        out["body_html"] = mark(stored["body"], find_spans(stored["body"]))
     return jsonify({"ok": True, "document": out, "query": {"text": q} if q else None})
 
 
@@ -214,6 +229,7 @@ def _preferred_language(app, lang: str, built) -> str | None:
     return lang if built.has_language_words or lang == "ar" else None
 
 
-def _matchers(app, built):
-    return [(app.handle.analyzer, built.highlight_terms),
-            (app.handle.names_analyzer, built.name_keys)]
+def _span_finder(app, built):
+    """The spans of a text to mark for this query, as the open index analyses it."""
+    resources = app.handle.resources
+    return lambda text: term_spans(text, resources, built.highlight_terms, built.name_keys)

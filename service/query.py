@@ -21,8 +21,10 @@ looks like a name but is in no gazetteer also searches the ``names`` field by it
 cross-script consonant key (^ PHONETIC_WEIGHT). All these weights are below 1.
 
 A document that mentions one of the archive's focus entities (``FOCUS_ENTITIES``,
-the conflict's region and parties) scores ``1 + FOCUS_WEIGHT`` times higher: in a
-Karabakh archive, a ceasefire in Karabakh ranks above a ceasefire in another war.
+the conflict's region and parties) scores ``(1 + FOCUS_WEIGHT) × score``, plus
+``FOCUS_WEIGHT`` for each of them it mentions: in a Karabakh archive, a ceasefire in
+Karabakh ranks above a ceasefire in another war, and a report on the war (Armenia,
+Azerbaijan, Karabakh) above a football match in Baku (Azerbaijan alone).
 
 An ambiguous name (قره باغ is also a football club, ناغورني a columnist's surname)
 searches its entity only, that is the documents where context confirmed the name;
@@ -131,7 +133,9 @@ class BuiltQuery:
     any_unit: wq.Query
     excluded: wq.Query | None
     proximity: wq.Query | None
-    focus: tuple[wq.Query, float] | None
+    #: The focus entities' keys and FOCUS_WEIGHT: a document mentioning one scores
+    #: ``(1 + FOCUS_WEIGHT) × score + FOCUS_WEIGHT × (focus entities it mentions)``.
+    focus: tuple[tuple[str, ...], float] | None
     highlight_terms: frozenset[str]
     name_keys: frozenset[str] = frozenset()
     expansions: list[Expansion] = field(default_factory=list)
@@ -140,16 +144,23 @@ class BuiltQuery:
     #: documents in the query's language come first.
     has_language_words: bool = True
 
+    def matching(self, require_all: bool = True) -> wq.Query:
+        """The documents to find: all (or any) units, less the exclusions."""
+        base = self.all_units if require_all else self.any_unit
+        if self.excluded is not None:
+            base = wq.AndNot(base, self.excluded)
+        return base
+
     def ranked(self, require_all: bool = True) -> wq.Query:
-        """The query to run: all (or any) units, the proximity bonus, the exclusions."""
+        """The query to score: ``matching`` with the proximity bonus.
+
+        It matches exactly what ``matching`` matches. The focus bonus (``focus``) is
+        applied by the caller (``service.boost``), from a set of documents computed
+        once, rather than as a second run of this query.
+        """
         base = self.all_units if require_all else self.any_unit
         if self.proximity is not None:
             base = wq.AndMaybe(base, self.proximity)
-        if self.focus is not None:
-            # score × (1 + FOCUS_WEIGHT) for documents about the archive's subject
-            focus, weight = self.focus
-            base = wq.Or([base, wq.And([base, wq.ConstantScoreQuery(focus, 0.0)],
-                                       boost=weight)])
         if self.excluded is not None:
             base = wq.AndNot(base, self.excluded)
         return base
@@ -469,12 +480,14 @@ class QueryBuilder:
         key = (expansion.source, expansion.variant, (expansion.entity or {}).get("key"))
         self._expansions.setdefault(key, expansion)
 
-    def _focus(self) -> tuple[wq.Query, float] | None:
-        """The documents that mention an entity the archive is about, and their bonus."""
-        keys = [k for k in self.weights.focus_entities if k in self.resources.gazetteer.entities]
+    def _focus(self) -> tuple[tuple[str, ...], float] | None:
+        """The entities the archive is about (documents mentioning one get the bonus),
+        and the bonus."""
+        keys = tuple(k for k in self.weights.focus_entities
+                     if k in self.resources.gazetteer.entities)
         if not keys or self.weights.focus <= 0:
             return None
-        return wq.Or([wq.Term("entities", k) for k in keys]), self.weights.focus
+        return keys, self.weights.focus
 
     def _proximity(self, words: list[Word]) -> wq.Query | None:
         stems = [w.stem for w in words]

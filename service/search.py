@@ -8,19 +8,35 @@ but an English article that answers it comes before them.
 query has several units, it asks for any of them (OR) and says so in ``match``.
 Pages past the end are empty (the total still tells how many there are), like
 Elasticsearch, rather than silently showing the last page.
+
+A search is two passes over the postings, both cheap:
+
+1. the matching documents, unscored, per segment: their number is the total and,
+   intersected with the cached sets of ``service.docsets``, they give the facet
+   counts and apply the filters;
+2. the top ``page × per_page`` documents, scored, by Whoosh's top-N collector, with
+   the focus bonus and the language-first order as score bonuses (``service.boost``)
+   rather than a sort of every match.
 """
 
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
+from index.spans import Span
+from service.boost import LANGUAGE_OFFSET, Boosted
+from service.docsets import DocSets, leaves
 from service.params import SearchParams
 from service.query import BuiltQuery
-from service.snippets import make_snippet, mark, matched_spans
+from service.snippets import make_snippet, mark
+
+#: (segment searcher, offset of its document numbers, the documents matched in it)
+Matched = list[tuple[Searcher, int, set[int]]]
 
 
 @dataclass
@@ -37,71 +53,116 @@ class SearchPage:
 
 
 def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
-               matchers, gazetteer: Gazetteer, prefer_lang: str | None = None,
+               find_spans: Callable[[str], list[Span]], gazetteer: Gazetteer, docsets: DocSets,
+               prefer_lang: str | None = None,
                snippet_chars: int = 220, snippet_fragments: int = 2) -> SearchPage:
     """Search, fall back from all words to any word if needed, and build the results.
 
+    :param find_spans: the spans of a text to mark (``index.spans.term_spans``).
     :param prefer_lang: documents in this language come first, each group by score.
     """
     started = time.perf_counter()
-    options = {"limit": params.page * params.per_page, "filter": _filter(params),
-               "terms": False, "groupedby": _FACETS, "maptype": sorting.Count}
-    if params.sort != "relevance":
-        options["sortedby"] = sorting.FieldFacet("date", reverse=params.sort == "date")
-    elif prefer_lang:
-        options["sortedby"] = language_first(prefer_lang)
     match = "all"
-    results = searcher.search(built.ranked(True), **options)
-    if results.is_empty() and built.has_alternatives:
+    matched = matching_documents(searcher, built.matching(True), params, docsets)
+    if not any(docs for _, _, docs in matched) and built.has_alternatives:
         match = "any"
-        results = searcher.search(built.ranked(False), **options)
-    total = len(results)
-    first = (params.page - 1) * params.per_page
-    hits = [results[i] for i in range(first, min(first + params.per_page, results.scored_length()))]
+        matched = matching_documents(searcher, built.matching(False), params, docsets)
+    total = sum(len(docs) for _, _, docs in matched)
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
-                      took_ms=0.0, facets=facet_counts(results, gazetteer))
-    for hit in hits:
-        stored = hit.fields()
-        title_spans = matched_spans(stored["title"], matchers)
-        page.results.append(result_dict(
-            stored, gazetteer, score=_relevance(hit.score),
-            snippet=make_snippet(stored["body"], matchers,
-                                 width=snippet_chars, fragments=snippet_fragments),
-            title_html=mark(stored["title"], title_spans),
-        ))
+                      took_ms=0.0, facets=facet_counts(matched, docsets, gazetteer))
+    first = (params.page - 1) * params.per_page
+    if first < total:
+        for hit in _top(searcher, built, params, matched, match == "all",
+                        docsets, prefer_lang)[first:first + params.per_page]:
+            stored = hit.fields()
+            page.results.append(result_dict(
+                stored, gazetteer, score=_relevance(hit.score),
+                snippet=make_snippet(stored["body"], find_spans(stored["body"]),
+                                     width=snippet_chars, fragments=snippet_fragments),
+                title_html=mark(stored["title"], find_spans(stored["title"])),
+            ))
     page.took_ms = round((time.perf_counter() - started) * 1000, 2)
     return page
 
 
-_FACETS = {"lang": sorting.FieldFacet("lang"),
-           "source": sorting.FieldFacet("source"),
-           "date": sorting.FieldFacet("date"),
-           "entities": sorting.FieldFacet("entities", allow_overlap=True)}
+def matching_documents(searcher: Searcher, query, params: SearchParams,
+                       docsets: DocSets) -> Matched:
+    """The documents ``query`` matches within the filters, per segment (unscored)."""
+    out = []
+    for leaf, offset in leaves(searcher):
+        allowed = _allowed(leaf, params, docsets)
+        if allowed is not None and not allowed:
+            out.append((leaf, offset, set()))
+            continue
+        docs = set(leaf.docs_for_query(query))
+        if allowed is not None:
+            docs &= allowed
+        out.append((leaf, offset, docs))
+    return out
+
+
+def _top(searcher: Searcher, built: BuiltQuery, params: SearchParams, matched: Matched,
+         require_all: bool, docsets: DocSets, prefer_lang: str | None):
+    """The best ``page × per_page`` hits, scored (or sorted by date)."""
+    query = built.ranked(require_all)
+    if built.focus is not None:
+        keys, weight = built.focus
+        query = Boosted(query, lambda leaf: docsets.any_term(leaf, "entities", keys),
+                        factor=1.0 + weight)
+        for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
+            query = Boosted(query, lambda leaf, key=key: docsets.term(leaf, "entities", key),
+                            offset=weight)
+    options = {"limit": params.page * params.per_page, "terms": False}
+    if params.sort != "relevance":
+        options["sortedby"] = sorting.FieldFacet("date", reverse=params.sort == "date")
+    elif prefer_lang:
+        query = Boosted(query, lambda leaf: docsets.column(leaf, "lang").get(
+            prefer_lang, frozenset()), offset=LANGUAGE_OFFSET)
+    if _filtered(params):
+        options["filter"] = {offset + d for _, offset, docs in matched for d in docs}
+    results = searcher.search(query, **options)
+    return [results[i] for i in range(results.scored_length())]
+
+
 #: Most entity values listed in a facet.
 FACET_SIZE = 20
 
 
-def facet_counts(results, gazetteer: Gazetteer) -> dict:
-    """Counts of the matching documents by language, source, year and place."""
-    def decoded(value) -> str:
-        return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+def year_of(date: str) -> str:
+    """The year of an ISO date (the key of the year facet).
 
-    langs = {decoded(k): n for k, n in results.groups("lang").items() if k is not None}
-    sources = {decoded(k): n for k, n in results.groups("source").items() if k}
-    years: dict[str, int] = {}
-    for value, n in results.groups("date").items():
-        if value:
-            year = decoded(value)[:4]
-            years[year] = years.get(year, 0) + n
-    entities = {decoded(k): n for k, n in results.groups("entities").items()
-                if k is not None and decoded(k) in gazetteer.entities}
-    ranked = sorted(entities.items(), key=lambda item: (-item[1], item[0]))
+    >>> year_of("2020-10-04")
+    '2020'
+    """
+    return date[:4]
+
+
+def facet_counts(matched: Matched, docsets: DocSets, gazetteer: Gazetteer) -> dict:
+    """Counts of the matching documents by language, source, year and place."""
+    langs: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    entities: Counter[str] = Counter()
+    for leaf, _, docs in matched:
+        if not docs:
+            continue
+        for counter, groups in ((langs, docsets.column(leaf, "lang")),
+                                (sources, docsets.column(leaf, "source")),
+                                (years, docsets.column(leaf, "date", year_of)),
+                                (entities, docsets.terms(leaf, "entities"))):
+            for value, members in groups.items():
+                n = len(docs & members)
+                if n:
+                    counter[value] += n
+    ranked = sorted(((k, n) for k, n in entities.items() if k in gazetteer.entities),
+                    key=lambda item: (-item[1], item[0]))
     return {
         "lang": [{"value": lang, "count": n}
                  for lang, n in sorted(langs.items(), key=lambda item: -item[1])],
         "source": [{"value": v, "count": n} for v, n in
                    sorted(sources.items(), key=lambda item: (-item[1], item[0]))][:FACET_SIZE],
-        "year": [{"value": int(y), "count": n} for y, n in sorted(years.items(), reverse=True)],
+        "year": [{"value": int(y), "count": n} for y, n in sorted(years.items(), reverse=True)
+                 if y.isdigit()],
         "places": [_entity_dict(gazetteer, key) | {"count": n} for key, n in ranked
                    if gazetteer.entities[key].kind == "place"][:FACET_SIZE],
         "entities": [_entity_dict(gazetteer, key) | {"count": n}
@@ -110,16 +171,10 @@ def facet_counts(results, gazetteer: Gazetteer) -> dict:
 
 
 def _relevance(score) -> float:
-    """The BM25F score of a hit; sorted by ``language_first`` it is the negated last key."""
-    return -score[-1] if isinstance(score, tuple) else score
-
-
-def language_first(lang: str) -> sorting.FacetType:
-    """Sort order: documents in ``lang`` first, then the others, each by score."""
-    wanted = (lang, lang.encode("utf-8"))     # the column gives bytes
-    preferred = sorting.TranslateFacet(lambda value: 0 if value in wanted else 1,
-                                       sorting.FieldFacet("lang"))
-    return sorting.MultiFacet([preferred, sorting.ScoreFacet()])
+    """The BM25F score of a hit (less the language-first offset); 0 when sorted by date."""
+    if score is None or isinstance(score, tuple):
+        return 0.0
+    return score - LANGUAGE_OFFSET if score >= LANGUAGE_OFFSET else score
 
 
 def result_dict(stored: dict, gazetteer: Gazetteer, **extra) -> dict:
@@ -149,18 +204,29 @@ def _entity_dict(gazetteer: Gazetteer, key: str) -> dict:
     return {"key": key, "name": entity.name, "name_ar": entity.name_ar, "kind": entity.kind}
 
 
-def _filter(params: SearchParams) -> wq.Query | None:
-    terms = []
-    if params.lang:
-        terms.append(wq.Term("lang", params.lang))
-    if params.place:
-        terms.append(wq.Term("entities", params.place))
-    if params.source:
-        terms.append(wq.Term("source", params.source))
-    if params.year:
-        terms.append(wq.TermRange("date", f"{params.year:04d}-01-01", f"{params.year:04d}-12-31"))
-    if params.date_from or params.date_to:
-        terms.append(wq.TermRange("date", params.date_from, params.date_to))
-    if not terms:
+def _filtered(params: SearchParams) -> bool:
+    return bool(params.lang or params.place or params.source or params.year
+                or params.date_from or params.date_to)
+
+
+def _allowed(leaf: Searcher, params: SearchParams, docsets: DocSets) -> frozenset[int] | None:
+    """The documents of one segment the filters let through (None: no filter)."""
+    if not _filtered(params):
         return None
-    return terms[0] if len(terms) == 1 else wq.And(terms)
+    empty: frozenset[int] = frozenset()
+    sets = []
+    if params.lang:
+        sets.append(docsets.column(leaf, "lang").get(params.lang, empty))
+    if params.place:
+        sets.append(docsets.term(leaf, "entities", params.place))
+    if params.source:
+        sets.append(docsets.column(leaf, "source").get(params.source, empty))
+    if params.year:
+        sets.append(docsets.column(leaf, "date", year_of).get(f"{params.year:04d}", empty))
+    if params.date_from or params.date_to:
+        low, high = params.date_from, params.date_to
+        sets.append(frozenset().union(*(
+            docs for date, docs in docsets.column(leaf, "date").items()
+            if (low is None or date >= low) and (high is None or date <= high))))
+    sets.sort(key=len)
+    return sets[0].intersection(*sets[1:])

@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from index import store
 from index.analysis import resources_of
 from index.resources import Resources
+from service.docsets import DocSets
 from service.errors import IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ class IndexHandle:
         self._searcher: Searcher | None = None
         self._checked = 0.0
         self._in_use = 0
+        #: Per-segment document sets (facets, filters, bonuses), kept across refreshes.
+        self.docsets = DocSets()
+        #: Changes whenever another searcher is opened (a commit, delete or rebuild seen).
+        self.generation = 0
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -136,6 +141,7 @@ class IndexHandle:
             if self._searcher is not None:
                 self._searcher.close()
             self._ix = self._searcher = self._folder = None
+            self.generation += 1
 
     def _ensure_fresh(self) -> None:
         now = time.monotonic()
@@ -171,3 +177,4 @@ class IndexHandle:
         if self._searcher is not None:
             self._searcher.close()
         self._ix, self._searcher, self._folder = ix, searcher, folder
+        self.generation += 1

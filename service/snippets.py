@@ -1,11 +1,11 @@
 """Snippets: the best fragments of a text with every matched word in ``<mark>``.
 
-The text is analysed again with the index's analyzers (the text analyzer and the
-``names`` field's); a token whose term is one of the query's terms for that
-analyzer marks the characters it came from, so the mark covers the word as
-written, with its clitics and harakat, and a name's entity token marks the whole
-name (ناغورنو كاراباخ) even when the query spelt it otherwise. Everything outside
-the marks is HTML-escaped: a snippet holds no markup but ``<mark>`` and ``</mark>``.
+The spans to mark come from ``index.spans.term_spans`` (the words the index's
+analysis gives one of the query's terms: the word as written, with its clitics and
+harakat, and a whole name such as ناغورنو كاراباخ for its entity even when the query
+spelt it otherwise) or, for any Whoosh analyzer, from ``matched_spans``, which runs
+it. Everything outside the marks is HTML-escaped: a snippet holds no markup but
+``<mark>`` and ``</mark>``.
 """
 
 import html
@@ -13,27 +13,23 @@ from collections.abc import Iterable, Sequence
 
 from whoosh.analysis import Analyzer
 
+from index.spans import Span, merge
+
 ELLIPSIS = "…"
 #: (analyzer, the query's terms for it) pairs.
 Matchers = Sequence[tuple[Analyzer, Iterable[str]]]
 
 
-def matched_spans(text: str, matchers: Matchers) -> list[tuple[int, int]]:
-    """Return sorted, merged (start, end) character spans of the tokens whose term matches."""
+def matched_spans(text: str, matchers: Matchers) -> list[Span]:
+    """Return sorted, merged (start, end) character spans of the tokens whose term matches,
+    by running each analyzer over ``text``."""
     spans = []
     for analyzer, terms in matchers:
         wanted = frozenset(terms)
         if wanted:
             spans.extend((t.startchar, t.endchar) for t in analyzer(text, mode="index")
                          if t.text in wanted)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge(spans)
 
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -56,18 +52,13 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return "".join(out)
 
 
-def highlight_all(text: str, matchers: Matchers) -> str:
-    """The whole text, escaped, with every match marked (for the document view)."""
-    return mark(text, matched_spans(text, matchers))
-
-
-def make_snippet(text: str, matchers: Matchers, *, width: int = 220, fragments: int = 2) -> str:
-    """Return up to ``fragments`` windows of about ``width`` characters around the matches.
+def make_snippet(text: str, spans: list[Span], *, width: int = 220, fragments: int = 2) -> str:
+    """Return up to ``fragments`` windows of about ``width`` characters around the
+    matched ``spans`` (sorted, merged), escaped and marked.
 
     Windows are chosen greedily by how many distinct matched words they hold; with
     no match the snippet is the start of the text.
     """
-    spans = matched_spans(text, matchers)
     if not spans:
         end = _word_boundary(text, min(len(text), width), backwards=False)
         return _window_html(text, [], 0, end) + (ELLIPSIS if end < len(text) else "")

@@ -3,37 +3,48 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.snippets import highlight_all, make_snippet, mark
+from index.spans import term_spans
+from service.snippets import make_snippet, mark, matched_spans
 
 
 def test_mark_escapes_everything_but_the_marks():
     assert mark("<b>x</b> & y", [(3, 4)]) == "&lt;b&gt;<mark>x</mark>&lt;/b&gt; &amp; y"
 
 
-def test_marks_cover_clitics_and_harakat(analyzer):
-    html = highlight_all("تهدف عملية ومُعَدّة بعناية", [(analyzer, {"=معده"})])
+def highlight_all(text, resources, terms):
+    return mark(text, term_spans(text, resources, terms))
+
+
+def test_marks_cover_clitics_and_harakat(resources):
+    html = highlight_all("تهدف عملية ومُعَدّة بعناية", resources, {"=معده"})
     assert "<mark>ومُعَدّة</mark>" in html
 
 
-def test_entity_term_marks_the_whole_name(analyzer):
-    html = highlight_all("في حرب ناغورني كاراباخ الأخيرة", [(analyzer, {"@nagorno_karabakh"})])
+def test_entity_term_marks_the_whole_name(resources):
+    html = highlight_all("في حرب ناغورني كاراباخ الأخيرة", resources, {"@nagorno_karabakh"})
     assert "<mark>ناغورني كاراباخ</mark>" in html
 
 
-def test_snippet_is_a_window_around_the_match(analyzer):
+def test_any_analyzer_can_give_the_spans(analyzer):
+    text = "في حرب ناغورني كاراباخ الأخيرة"
+    assert mark(text, matched_spans(text, [(analyzer, {"@nagorno_karabakh"})])) == \
+        "في حرب <mark>ناغورني كاراباخ</mark> الأخيرة"
+
+
+def test_snippet_is_a_window_around_the_match(resources):
     text = "كلام عام " * 200 + "ثم وقع اشتباك في لاتشين " + "كلام آخر " * 200
-    snippet = make_snippet(text, [(analyzer, {"لاتشين"})], width=120)
+    snippet = make_snippet(text, term_spans(text, resources, {"لاتشين"}), width=120)
     assert "<mark>لاتشين</mark>" in snippet
     assert snippet.startswith("…") and snippet.endswith("…")
     assert len(snippet) < 250
 
 
-def test_snippet_without_match_is_the_start_of_the_text(analyzer):
-    assert make_snippet("نص قصير", [(analyzer, {"غائب"})]) == "نص قصير"
+def test_snippet_without_match_is_the_start_of_the_text(resources):
+    assert make_snippet("نص قصير", term_spans("نص قصير", resources, {"غائب"})) == "نص قصير"
 
 
 @given(st.text(max_size=300), st.sets(st.text(min_size=1, max_size=5), max_size=3))
-def test_snippet_never_contains_other_markup(analyzer, text, terms):
-    snippet = make_snippet(text, [(analyzer, terms | {"ا"})])
+def test_snippet_never_contains_other_markup(resources, text, terms):
+    snippet = make_snippet(text, term_spans(text, resources, terms | {"ا"}))
     stripped = snippet.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped

@@ -8,19 +8,20 @@ latency difference against ``wsgi:app`` is the cost of snippets and highlights. 
 API has no switch for this; nothing in ``service/`` is changed.
 """
 
+import service.api
 import service.search
 from service import create_app
 
 
-def _no_snippet(text, matchers, **options):
+def _no_snippet(text, spans, **options):
     return ""
 
 
-def _no_spans(text, matchers):
+def _no_spans(text, resources, terms, name_keys=()):
     return []
 
 
 service.search.make_snippet = _no_snippet
-service.search.matched_spans = _no_spans
+service.api.term_spans = _no_spans
 
 app = create_app()

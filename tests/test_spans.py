@@ -1,0 +1,80 @@
+"""``index.spans.term_spans`` marks exactly what running the analysis chains marks.
+
+Snippets no longer run the Whoosh chains over each result; these tests hold the
+fast path to the chains' answer on the seed, fixture and evaluation articles (with
+query terms drawn from the articles themselves, so stems, exact forms, entities and
+name keys all occur) and on random text.
+"""
+
+import json
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.analysis import names_analyzer
+from index.spans import term_spans
+from service.snippets import matched_spans
+from tests.support import FIXTURES, ROOT, SEEDS
+
+
+def _articles() -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    for path in (FIXTURES, ROOT / "tests" / "eval" / "articles.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            texts += [record["title"], record["body"]]
+    return texts
+
+
+ARTICLES = _articles()
+
+
+@pytest.fixture(scope="module")
+def names(resources):
+    return names_analyzer(resources)
+
+
+def _chains(text, analyzer, names, terms, keys):
+    return matched_spans(text, [(analyzer, terms), (names, keys)])
+
+
+def test_the_corpus_has_every_kind_of_term(analyzer, names):
+    terms = {t.text for text in ARTICLES for t in analyzer(text, mode="index")}
+    keys = {t.text for text in ARTICLES for t in names(text, mode="index")}
+    assert len(ARTICLES) > 90
+    assert any(t.startswith("@") for t in terms) and any(t.startswith("=") for t in terms)
+    assert keys
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_same_spans_as_the_chains_on_real_articles(resources, analyzer, names, seed):
+    rng = random.Random(seed)
+    vocabulary = sorted({t.text for text in ARTICLES for t in analyzer(text, mode="index")})
+    key_vocabulary = sorted({t.text for text in ARTICLES for t in names(text, mode="index")})
+    for text in ARTICLES:
+        terms = set(rng.sample(vocabulary, 40))
+        keys = set(rng.sample(key_vocabulary, 10))
+        # and some terms of this very text, so that most articles have matches
+        own = [t.text for t in analyzer(text, mode="index")]
+        terms |= set(rng.sample(own, min(5, len(own))))
+        assert term_spans(text, resources, terms, keys) == \
+            _chains(text, analyzer, names, terms, keys), text[:80]
+
+
+WORDS = ("ناغورني كاراباخ لاتشين ولاتشين ممر والاشتباكات في من Stepanakert Lachin "
+         "corridor the Bayraktar مُعَدّة ألغام قره باغ Karabakh Nagorno-Karabakh خانكندي "
+         "بايراكتار كالباجار Kalbajar و ال").split()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=30),
+       st.sets(st.sampled_from(["@nagorno_karabakh", "@lachin", "@stepanakert", "لاتشين",
+                                "=اشتباكات", "اشتباك", "corridor", "lachin", "=معده"]),
+               max_size=4))
+def test_same_spans_as_the_chains_on_random_text(resources, analyzer, names, words, terms):
+    text = " ".join(words)
+    keys = {t.text for t in names(text, mode="index")}
+    assert term_spans(text, resources, terms, keys) == \
+        _chains(text, analyzer, names, terms, keys)
