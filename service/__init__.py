@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import PathConverter
 
 from config.settings import load_settings
 from index.analysis import fahras_analyzer
@@ -75,9 +76,18 @@ class Fahras:
             return fahras_analyzer(self.config_resources)
 
 
+class DocIdConverter(PathConverter):
+    """A document id in a URL: any characters, slashes and line breaks included, so
+    that an id the API refuses gets a 400 that says why rather than a routing 404."""
+
+    regex = "(?s:.+)"
+    part_isolating = False
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the app: settings (defaults < config/fahras.toml < FAHRAS_* < test_config)."""
     app = Flask(__name__)
+    app.url_map.converters["doc_id"] = DocIdConverter
     settings = load_settings()
     settings.update(test_config or {})
     app.config.update(TESTING=bool(settings.get("TESTING")),

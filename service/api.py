@@ -100,7 +100,7 @@ def suggest():
     return jsonify({"ok": True, "q": q, "suggestions": suggestions})
 
 
-@bp.get("/documents/<path:doc_id>")
+@bp.get("/documents/<doc_id:doc_id>")
 def document(doc_id: str):
     """One document in full; with ``q``, its matches marked as in search results."""
     app = _fahras()

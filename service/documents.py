@@ -51,7 +51,7 @@ def add_documents():
     return _write(_validated(records))
 
 
-@bp.put("/documents/<path:doc_id>")
+@bp.put("/documents/<doc_id:doc_id>")
 def put_document(doc_id: str):
     """Add or replace the document ``doc_id``; the body is the document (``id`` optional)."""
     _authorise()
@@ -63,7 +63,7 @@ def put_document(doc_id: str):
     return _write(_validated([{**record, "id": doc_id}]))
 
 
-@bp.delete("/documents/<path:doc_id>")
+@bp.delete("/documents/<doc_id:doc_id>")
 def remove_document(doc_id: str):
     """Delete the document ``doc_id``."""
     _authorise()

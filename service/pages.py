@@ -291,7 +291,7 @@ def search_page():
         timeout_ms=FETCH_TIMEOUT_MS))
 
 
-@bp.get("/doc/<path:doc_id>")
+@bp.get("/doc/<doc_id:doc_id>")
 def document_page(doc_id: str):
     """One article in full with the query's words marked, or a designed error page."""
     ui = choose_ui_language()

@@ -131,3 +131,13 @@ def test_concurrent_writers_lose_nothing(make_app, tmp_path):
         for k in range(5):
             assert client.get(f"/api/documents/w{n}-{k}").status_code == 200
     assert client.get("/api/health").get_json()["documents"] == 25
+
+
+@pytest.mark.parametrize("encoded", ["a%0Ab", "a%09b", "%0A", "a/b%0D"])
+def test_an_id_with_a_line_break_in_the_url_gets_400_not_a_routing_404(writable, encoded):
+    response = writable.put(f"/api/documents/{encoded}", headers=AUTH,
+                            data=json.dumps({"title": "t", "body": "قصف"}),
+                            content_type="application/json")
+    body = assert_error_envelope(response, 400)
+    assert "'id'" in body["error"]
+    assert_error_envelope(writable.delete(f"/api/documents/{encoded}", headers=AUTH), 404)
