@@ -1,4 +1,4 @@
-"""A score bonus for the documents of a set, without a second pass over the query.
+"""Query wrappers over cached document sets: a score bonus, and a filter.
 
 ``Boosted(query, docs, factor, offset)`` scores a matching document
 ``score × factor + offset`` when it is in ``docs(segment_searcher)``, and ``score``
@@ -15,11 +15,14 @@ the focus entities' postings at every search; here membership is one lookup in a
 set that ``service.docsets`` computed once per segment. The bounds Whoosh uses to
 skip blocks (``max_quality``, ``block_quality``) are scaled the same way, so skipping
 stays correct.
+
+``Restricted(query, docs)`` matches what ``query`` matches within ``docs(leaf)``:
+the filters (language, place, source, year, dates) as sets of ``service.docsets``.
 """
 
 from collections.abc import Callable
 
-from whoosh.matching import WrappingMatcher
+from whoosh.matching import FilterMatcher, NullMatcher, WrappingMatcher
 from whoosh.query import WrappingQuery
 from whoosh.searching import Searcher
 
@@ -102,3 +105,29 @@ class BoostedMatcher(WrappingMatcher):
         if self.child.id() in self.docs:
             return score * self.factor + self.offset
         return score
+
+
+class Restricted(WrappingQuery):
+    """``child``, matching only the documents in ``docs(leaf)`` (the filters' set)."""
+
+    def __init__(self, child, docs: DocsFor) -> None:
+        super().__init__(child)
+        self.docs = docs
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.child == other.child and self.docs == other.docs
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.child))
+
+    def __repr__(self) -> str:
+        return f"Restricted({self.child!r})"
+
+    def _rewrap(self, child) -> "Restricted":
+        return Restricted(child, self.docs)
+
+    def matcher(self, searcher, context=None):
+        docs = self.docs(searcher)
+        if not docs:
+            return NullMatcher()
+        return FilterMatcher(self.child.matcher(searcher, context), docs)

@@ -94,11 +94,6 @@ class DocSets:
         return value
 
 
-def leaves(searcher: Searcher) -> list[tuple[Searcher, int]]:
-    """The per-segment searchers of ``searcher`` and their document number offsets."""
-    return list(searcher.leaf_searchers())
-
-
 def _segment_id(leaf: Searcher) -> str | None:
     segment = getattr(leaf.reader(), "segment", lambda: None)()
     return None if segment is None else segment.segment_id()

@@ -9,14 +9,12 @@ query has several units, it asks for any of them (OR) and says so in ``match``.
 Pages past the end are empty (the total still tells how many there are), like
 Elasticsearch, rather than silently showing the last page.
 
-A search is two passes over the postings, both cheap:
-
-1. the matching documents, unscored, per segment: their number is the total and,
-   intersected with the cached sets of ``service.docsets``, they give the facet
-   counts and apply the filters;
-2. the top ``page × per_page`` documents, scored, by Whoosh's top-N collector, with
-   the focus bonus and the language-first order as score bonuses (``service.boost``)
-   rather than a sort of every match.
+A search is one pass over the matching documents: the filters restrict the query
+to a cached set (``service.docsets``); the focus bonus and the language-first order
+are score bonuses (``service.boost``), not a second run of the query nor a sort of
+every match; a top-N collector keeps the best ``page × per_page`` while
+``RecordingCollector`` notes every match, per segment, for the total and the facet
+counts (intersections with the cached sets).
 """
 
 import time
@@ -25,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import sorting
+from whoosh.collectors import SortingCollector, TopCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
 from index.spans import Span
-from service.boost import LANGUAGE_OFFSET, Boosted
-from service.docsets import DocSets, leaves
+from service.boost import LANGUAGE_OFFSET, Boosted, Restricted
+from service.docsets import DocSets
 from service.params import SearchParams
 from service.query import BuiltQuery
 from service.snippets import make_snippet, mark
@@ -63,48 +62,55 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     """
     started = time.perf_counter()
     match = "all"
-    matched = matching_documents(searcher, built.matching(True), params, docsets)
+    hits, matched = _search(searcher, built, params, True, docsets, prefer_lang)
     if not any(docs for _, _, docs in matched) and built.has_alternatives:
         match = "any"
-        matched = matching_documents(searcher, built.matching(False), params, docsets)
+        hits, matched = _search(searcher, built, params, False, docsets, prefer_lang)
     total = sum(len(docs) for _, _, docs in matched)
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
                       took_ms=0.0, facets=facet_counts(matched, docsets, gazetteer))
     first = (params.page - 1) * params.per_page
-    if first < total:
-        for hit in _top(searcher, built, params, matched, match == "all",
-                        docsets, prefer_lang)[first:first + params.per_page]:
-            stored = hit.fields()
-            page.results.append(result_dict(
-                stored, gazetteer, score=_relevance(hit.score),
-                snippet=make_snippet(stored["body"], find_spans(stored["body"]),
-                                     width=snippet_chars, fragments=snippet_fragments),
-                title_html=mark(stored["title"], find_spans(stored["title"])),
-            ))
+    for hit in hits[first:first + params.per_page]:
+        stored = hit.fields()
+        page.results.append(result_dict(
+            stored, gazetteer, score=_relevance(hit.score),
+            snippet=make_snippet(stored["body"], find_spans(stored["body"]),
+                                 width=snippet_chars, fragments=snippet_fragments),
+            title_html=mark(stored["title"], find_spans(stored["title"])),
+        ))
     page.took_ms = round((time.perf_counter() - started) * 1000, 2)
     return page
 
 
-def matching_documents(searcher: Searcher, query, params: SearchParams,
-                       docsets: DocSets) -> Matched:
-    """The documents ``query`` matches within the filters, per segment (unscored)."""
-    out = []
-    for leaf, offset in leaves(searcher):
-        allowed = _allowed(leaf, params, docsets)
-        if allowed is not None and not allowed:
-            out.append((leaf, offset, set()))
-            continue
-        docs = set(leaf.docs_for_query(query))
-        if allowed is not None:
-            docs &= allowed
-        out.append((leaf, offset, docs))
-    return out
+class RecordingCollector(WrappingCollector):
+    """Passes every match to ``child`` and notes it: ``matched`` holds, per segment,
+    (segment searcher, document number offset, the segment's matching documents).
+
+    The child must see every match (a top-N collector without block skipping), or
+    the notes would miss the documents it skipped.
+    """
+
+    def __init__(self, child) -> None:
+        super().__init__(child)
+        self.matched: Matched = []
+        self._current: set[int] = set()
+
+    def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        self._current = set()
+        self.matched.append((subsearcher, offset, self._current))
+
+    def collect(self, sub_docnum: int):
+        self._current.add(sub_docnum)
+        return self.child.collect(sub_docnum)
 
 
-def _top(searcher: Searcher, built: BuiltQuery, params: SearchParams, matched: Matched,
-         require_all: bool, docsets: DocSets, prefer_lang: str | None):
-    """The best ``page × per_page`` hits, scored (or sorted by date)."""
+def _search(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
+            docsets: DocSets, prefer_lang: str | None) -> tuple[list, Matched]:
+    """The best ``page × per_page`` hits (scored, or by date) and every match."""
     query = built.ranked(require_all)
+    if _filtered(params):
+        query = Restricted(query, lambda leaf: _allowed(leaf, params, docsets))
     if built.focus is not None:
         keys, weight = built.focus
         query = Boosted(query, lambda leaf: docsets.any_term(leaf, "entities", keys),
@@ -112,16 +118,21 @@ def _top(searcher: Searcher, built: BuiltQuery, params: SearchParams, matched: M
         for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
             query = Boosted(query, lambda leaf, key=key: docsets.term(leaf, "entities", key),
                             offset=weight)
-    options = {"limit": params.page * params.per_page, "terms": False}
+    limit = params.page * params.per_page
     if params.sort != "relevance":
-        options["sortedby"] = sorting.FieldFacet("date", reverse=params.sort == "date")
-    elif prefer_lang:
-        query = Boosted(query, lambda leaf: docsets.column(leaf, "lang").get(
-            prefer_lang, frozenset()), offset=LANGUAGE_OFFSET)
-    if _filtered(params):
-        options["filter"] = {offset + d for _, offset, docs in matched for d in docs}
-    results = searcher.search(query, **options)
-    return [results[i] for i in range(results.scored_length())]
+        child = SortingCollector(sorting.FieldFacet("date", reverse=params.sort == "date"),
+                                 limit=limit)
+    else:
+        if prefer_lang:
+            query = Boosted(query, lambda leaf: docsets.column(leaf, "lang").get(
+                prefer_lang, frozenset()), offset=LANGUAGE_OFFSET)
+        # no block skipping and no matcher replacement: either could pass over matches
+        # (a replacement drops a clause that can no longer reach the top N)
+        child = TopCollector(limit=limit, usequality=False, replace=0)
+    collector = RecordingCollector(child)
+    searcher.search_with_collector(query, collector)
+    results = collector.results()
+    return [results[i] for i in range(results.scored_length())], collector.matched
 
 
 #: Most entity values listed in a facet.
