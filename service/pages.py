@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from index.readers import is_web_url
 from service.errors import ApiError, BadRequest, IndexUnavailable, NotFound
 
 log = logging.getLogger(__name__)
@@ -483,9 +484,9 @@ def safe_url(url: str | None) -> str | None:
     >>> safe_url("javascript:alert(1)") is None
     True
     """
-    if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
-        return url.strip()
-    return None
+    # Ingestion refuses other urls; this guards an index written before it did.
+    url = url.strip() if url else None
+    return url if is_web_url(url) else None
 
 
 def place_url(place: dict, q: str, ui: str | None) -> str:

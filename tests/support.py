@@ -18,6 +18,17 @@ DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = DATA / "fixtures.jsonl"
 #: The admin token of services started by ``GunicornService``.
 TOKEN = "process-token"
+#: An article that attacks the pages: markup, a ``javascript:`` link and HTML entities in
+#: its title and body, next to an Arabic word found by ``q=زعفران``, and a ``javascript:``
+#: url. Ingestion refuses that url, so tests write it straight into an index with
+#: ``hostile_document()``, as an index built before urls were checked holds it.
+HOSTILE = {
+    "id": "fx-hostile", "lang": "ar", "source": "Fahras fixtures", "url": "javascript:alert(1)",
+    "title": "<script>alert(1)</script> زعفران &lt;b&gt; <img src=x onerror=alert(1)>",
+    "body": ("زعفران&amp; <script>alert(1)</script> <img src=x onerror=alert(1)> "
+             '<a href="javascript:alert(1)">click</a> &lt;b&gt;bold&lt;/b&gt; Tom&#x27;s '
+             "&quot;quoted&quot; &amp;amp; &#60;i&#62; زعفران&lt;i&gt; and <b>bold</b>"),
+}
 
 
 def assert_error_envelope(response, status):
@@ -41,6 +52,13 @@ def search(client, **params):
 def ids(body):
     """The result ids of a search body, in order."""
     return [r["id"] for r in body["results"]]
+
+
+def hostile_document():
+    """``HOSTILE`` as a ``Document``, made without the checks of ``document_from_record``."""
+    from index.readers import Document
+
+    return Document(**HOSTILE, origin="tests/support.py")
 
 
 def free_port():
