@@ -314,8 +314,10 @@ def document_page(doc_id: str):
                                           marked=bool(document.get("body_html")))
     title, _ = marked_paragraphs(document.get("title_html") or document["title"],
                                  marked=bool(document.get("title_html")))
+    # The "first match" link and the count are the body's: the title's marks get no id.
+    title_segments = [{**segment, "id": None} for segment in (title[0] if title else [])]
     return render_template("document.html", **_page_context(
-        ui, doc=document, title_segments=title[0] if title else [],
+        ui, doc=document, title_segments=title_segments,
         paragraphs=paragraphs, marks=marks, q=q, back_url=back_url,
         matches_text=plural(MESSAGES[ui]["matches_highlighted"], marks, ui),
         date=format_date(document.get("date"), ui),
