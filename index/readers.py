@@ -3,7 +3,8 @@
 A ``.txt`` file is one article: its id is the file stem, its title the first
 meaningful line (a stray line such as ``in`` is skipped), its body the rest, less
 lines that repeat the title. A ``.jsonl`` file holds one JSON object per line with
-``id``, ``body`` and optional ``title``, ``lang``, ``source``, ``date``, ``url``.
+``id``, ``body`` and optional ``title``, ``lang``, ``source``, ``date``, ``url``
+(an ``http://`` or ``https://`` address: the pages link to it).
 
 Every mistake raises ``DocumentError`` whose message starts with ``file:line:``;
 ``read_documents(..., on_error=callback)`` hands errors to the callback instead and
@@ -26,6 +27,9 @@ _REQUIRED = ("id", "body")
 _SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
 _BULLET_RE = re.compile(r"^[\s•·\-–—*]+")
 _MIN_TITLE_LETTERS = 8
+# A scheme of http or https and a host: nothing else (javascript:, data:, a relative
+# path) may become a link on a page.
+_WEB_URL_RE = re.compile(r"https?://[^\s/?#\\]", re.IGNORECASE)
 
 
 class DocumentError(ValueError):
@@ -172,7 +176,8 @@ def document_from_record(record: object, where: str) -> Document:
 
     :param where: prefix for error messages, such as ``corpus.jsonl:12``.
     :raises DocumentError: for a non-object, a missing or empty id or body, a field
-        of the wrong type, an unknown language or a malformed date.
+        of the wrong type, an unknown language, a malformed date or a url that is not
+        http(s).
     """
     if not isinstance(record, dict):
         raise DocumentError(f"{where}: expected a JSON object, got {type(record).__name__}")
@@ -196,8 +201,8 @@ def document_from_record(record: object, where: str) -> Document:
     title = values["title"] or _first_line(body)
     return Document(
         id=_check_id(values["id"], where), title=title, body=body, lang=lang,
-        source=values["source"], date=_check_date(values["date"], where), url=values["url"],
-        origin=where,
+        source=values["source"], date=_check_date(values["date"], where),
+        url=_check_url(values["url"], where), origin=where,
     )
 
 
@@ -215,6 +220,23 @@ def _check_id(value: str, where: str) -> str:
         raise DocumentError(f"{where}: 'id' must not contain control characters, "
                             "line breaks or surrounding spaces")
     return value
+
+
+def is_web_url(url: str | None) -> bool:
+    """Tell whether ``url`` is an absolute ``http://`` or ``https://`` address.
+
+    >>> is_web_url("https://news.am/arm/"), is_web_url("javascript:alert(1)")
+    (True, False)
+    """
+    return bool(url) and _WEB_URL_RE.match(url) is not None
+
+
+def _check_url(value: str | None, where: str) -> str | None:
+    if value is None or is_web_url(value):
+        return value
+    shown = value if len(value) <= 80 else value[:80] + "…"
+    raise DocumentError(f"{where}: 'url' must be an http:// or https:// address, "
+                        f"got {shown!r}")
 
 
 def _check_date(value: str | None, where: str) -> str | None:

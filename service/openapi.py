@@ -49,7 +49,8 @@ def build_spec(settings: dict) -> dict:
         "id": {"type": "string"}, "title": {"type": "string"},
         "lang": {"type": "string", "enum": ["ar", "en"]},
         "dir": {"type": "string", "enum": ["rtl", "ltr"]},
-        "source": nullable_string, "date": nullable_string, "url": nullable_string,
+        "source": nullable_string, "date": nullable_string,
+        "url": {**nullable_string, "description": "an http or https address; null for any other"},
         "places": {"type": "array", "items": entity},
         "entities": {"type": "array", "items": entity},
     }
@@ -128,7 +129,8 @@ def build_spec(settings: dict) -> dict:
             "body": {"type": "string", "example": "أفاد سكان بسماع أصوات قصف…"},
             "lang": {"type": "string", "enum": ["ar", "en"]},
             "source": {"type": "string"}, "date": {"type": "string", "format": "date"},
-            "url": {"type": "string"}}},
+            "url": {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#\\\\]",
+                    "description": "an http or https address; anything else gets 400"}}},
         "WriteResult": {"type": "object", "required": ["ok", "added", "updated", "unchanged",
                                                        "rejected"], "properties": {
             "ok": {"type": "boolean"},

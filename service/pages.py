@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from index.readers import is_web_url
 from service.errors import ApiError, BadRequest, IndexUnavailable, NotFound
 
 log = logging.getLogger(__name__)
@@ -313,8 +314,10 @@ def document_page(doc_id: str):
                                           marked=bool(document.get("body_html")))
     title, _ = marked_paragraphs(document.get("title_html") or document["title"],
                                  marked=bool(document.get("title_html")))
+    # The "first match" link and the count are the body's: the title's marks get no id.
+    title_segments = [{**segment, "id": None} for segment in (title[0] if title else [])]
     return render_template("document.html", **_page_context(
-        ui, doc=document, title_segments=title[0] if title else [],
+        ui, doc=document, title_segments=title_segments,
         paragraphs=paragraphs, marks=marks, q=q, back_url=back_url,
         matches_text=plural(MESSAGES[ui]["matches_highlighted"], marks, ui),
         date=format_date(document.get("date"), ui),
@@ -483,9 +486,9 @@ def safe_url(url: str | None) -> str | None:
     >>> safe_url("javascript:alert(1)") is None
     True
     """
-    if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
-        return url.strip()
-    return None
+    # Ingestion refuses other urls; this guards an index written before it did.
+    url = url.strip() if url else None
+    return url if is_web_url(url) else None
 
 
 def place_url(place: dict, q: str, ui: str | None) -> str:

@@ -27,6 +27,7 @@ from whoosh.collectors import SortingCollector, TopCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
+from index.readers import is_web_url
 from index.spans import Span
 from service.boost import LANGUAGE_OFFSET, Boosted, Restricted
 from service.docsets import DocSets
@@ -200,7 +201,7 @@ def result_dict(stored: dict, gazetteer: Gazetteer, **extra) -> dict:
         "dir": "rtl" if lang == "ar" else "ltr",
         "source": stored.get("source"),
         "date": stored.get("date"),
-        "url": stored.get("url"),
+        "url": stored.get("url") if is_web_url(stored.get("url")) else None,
         "places": [e for e in entities if e["kind"] == "place"],
         "entities": entities,
     }

@@ -149,6 +149,14 @@ def test_document_page_marks_the_query(client):
     assert attrs["lang"] == "ar" and attrs["dir"] == "rtl"
 
 
+def test_the_first_match_anchor_is_in_the_body_and_only_once(client):
+    body = client.get("/doc/fx-en-stepanakert?q=Stepanakert").get_data(as_text=True)
+    title = body.split('class="document__title"')[1].split("</h1>")[0]
+    assert re.search(r"<mark[^>]*>Stepanakert</mark>", title)
+    assert body.count('id="match-1"') == 1
+    assert body.index('id="match-1"') > body.index('class="document__body"')
+
+
 def test_document_page_links_back_to_the_same_search(client):
     page = parse(client.get("/doc/002_d16953ad185bce75?q=Stepanakert&page=1&lang=ar"))
     assert page.find("a", **{"class": "back-link"})[0]["href"] == "/?q=Stepanakert&page=1&lang=ar"

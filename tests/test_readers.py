@@ -36,11 +36,11 @@ def test_bulleted_title_repeat_is_dropped_from_the_body(seeds):
 def test_jsonl_fields_are_read(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps({"id": "x1", "title": "عنوان", "body": "نص", "lang": "ar",
-                                "source": "S", "date": "2020-01-02", "url": "u"},
+                                "source": "S", "date": "2020-01-02", "url": "https://s.am/1"},
                                ensure_ascii=False) + "\n\n", encoding="utf-8")
     [document] = read_documents([path])
-    assert (document.id, document.lang, document.date, document.origin) == (
-        "x1", "ar", "2020-01-02", f"{path}:1")
+    assert (document.id, document.lang, document.date, document.url, document.origin) == (
+        "x1", "ar", "2020-01-02", "https://s.am/1", f"{path}:1")
 
 
 def test_gzipped_jsonl_is_read(tmp_path):
@@ -62,6 +62,7 @@ def test_missing_title_comes_from_the_first_body_line(tmp_path):
     ('{"id": "a", "body": 5}', "x.jsonl:2: 'body' must be a string"),
     ('{"id": "a", "body": "b", "lang": "fr"}', "x.jsonl:2: 'lang' must be one of ar, en"),
     ('{"id": "a", "body": "b", "date": "yesterday"}', "x.jsonl:2: 'date' must be YYYY-MM-DD"),
+    ('{"id": "a", "body": "b", "url": "javascript:alert(1)"}', "x.jsonl:2: 'url' must be an http"),
     ('{"id": "../x", "body": "b"}', "x.jsonl:2: 'id' must not contain '/'"),
     ('{"id": "a\\u0000b", "body": "b"}', "x.jsonl:2: 'id' must not contain control"),
     ('[1, 2]', "x.jsonl:2: expected a JSON object"),

@@ -7,43 +7,20 @@ and nothing stays locked.
 """
 
 import http.client
-import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from urllib.parse import quote
 
 import pytest
 
-from tests.support import FIXTURES, ROOT, SEEDS
+from tests.support import FIXTURES, ROOT, SEEDS, GunicornService, call
 
-TOKEN = "process-token"
 CLIENTS = 8
 DOCS_PER_CLIENT = 200
 BATCH = 20
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def call(url, method="GET", payload=None, timeout=30):
-    data = json.dumps(payload, ensure_ascii=False).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 @pytest.fixture()
@@ -51,35 +28,9 @@ def service(tmp_path):
     index_dir = tmp_path / "ix"
     subprocess.run([sys.executable, "-m", "index", "build", str(SEEDS), str(FIXTURES),
                     "--index-dir", str(index_dir), "--quiet"], cwd=ROOT, check=True)
-    port = free_port()
-    env = {**os.environ, "FAHRAS_INDEX_DIR": str(index_dir), "FAHRAS_ADMIN_TOKEN": TOKEN,
-           "FAHRAS_BIND": f"127.0.0.1:{port}", "FAHRAS_WORKERS": "2",
-           "FAHRAS_RATE_LIMIT": "0", "FAHRAS_REFRESH_INTERVAL": "0.2"}
-    log = open(tmp_path / "gunicorn.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config",
-                                "config/gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
-                               stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if call(f"{base}/api/health", timeout=2)[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        log.close()
-        pytest.fail("gunicorn did not start: "
-                    + (tmp_path / "gunicorn.log").read_text(errors="replace")[-2000:])
-    yield base, process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    running = GunicornService(index_dir, tmp_path / "gunicorn.log", workers=2).start()
+    yield running.base, running.process
+    running.stop()
 
 
 def test_many_writers_lose_nothing_while_searches_go_on(service):

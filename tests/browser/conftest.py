@@ -1,7 +1,8 @@
 """Browser tests: the real app on 127.0.0.1, driven by Playwright in Debian's Chromium.
 
 The index is built once from seeds/, tests/data/fixtures.jsonl and tests/browser/data/
-(twelve short articles about كاراباخ, so one query needs two pages). A second app
+(twelve short articles about كاراباخ, so one query needs two pages), plus the hostile
+article of tests/support.py (its javascript: url would not pass ingestion). A second app
 whose index folder does not exist serves the missing-index state. No browser is ever
 downloaded: Chromium is /usr/bin/chromium (scripts/setup installs it); without it the
 tests are skipped. Screenshots of the main states go to artifacts/screenshots/
@@ -18,7 +19,7 @@ import pytest
 
 from index.readers import read_documents
 from index.writer import build_index
-from tests.support import FIXTURES, ROOT, SEEDS
+from tests.support import FIXTURES, ROOT, SEEDS, hostile_document
 
 DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = Path(os.environ.get("FAHRAS_CHROMIUM", "/usr/bin/chromium"))
@@ -58,6 +59,7 @@ def browser_index(tmp_path_factory, resources):
     path = tmp_path_factory.mktemp("browser-index") / "index"
     sources = [SEEDS, FIXTURES, *sorted(DATA.glob("*.jsonl"))]
     build_index(read_documents(sources), path, resources)
+    build_index([hostile_document()], path, resources)
     return path
 
 

@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support import HOSTILE
+
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (scripts/setup)")
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
@@ -286,6 +288,28 @@ def test_article_with_markup_renders_as_text(page, live_server):
     expect(article.locator("h1")).to_have_text("Ceasefire <script>alert('title')</script> report")
     assert page.locator("#article script, #article img, #article [onerror]").count() == 0
     assert page.locator('a[href^="javascript"]').count() == 0
+
+
+def test_hostile_article_shows_its_markup_and_entities_and_links_nowhere(page, live_server):
+    # The page fixture fails the test on any dialog (alert) or script error.
+    page.goto(live_server.url + "/?q=زعفران")
+    result = results(page)
+    expect(result).to_have_count(1)
+    expect(result.locator(".result__title")).to_have_text(HOSTILE["title"])
+    expect(result.locator(".result__snippet")).to_have_text(HOSTILE["body"])
+    expect(result.locator(".result__snippet")).to_contain_text("&lt;b&gt;bold&lt;/b&gt; Tom&#x27;s")
+    expect(result.locator("mark")).to_have_count(3)
+    assert page.locator("#results script, #results img, #results [onerror]").count() == 0
+    assert page.locator('a[href^="javascript" i], a[href*="alert" i]').count() == 0
+
+    result.locator(".result__link").click()
+    article = page.locator("#article")
+    expect(article.locator("h1")).to_have_text(HOSTILE["title"])
+    expect(article.locator(".document__body")).to_have_text(HOSTILE["body"])
+    expect(article.locator(".document__body")).to_contain_text("&quot;quoted&quot; &amp;amp;")
+    assert page.locator("#article script, #article img, #article [onerror]").count() == 0
+    assert page.locator('a[href^="javascript" i], a[href*="alert" i]').count() == 0
+    expect(article.locator(".meta__link")).to_have_count(0)      # its url is no link
 
 
 def test_phone_width_results_fit_the_screen(browser, live_server, screenshot):
