@@ -3,33 +3,15 @@
 The spans to mark come from ``index.spans.term_spans`` (the words the index's
 analysis gives one of the query's terms: the word as written, with its clitics and
 harakat, and a whole name such as ناغورنو كاراباخ for its entity even when the query
-spelt it otherwise) or, for any Whoosh analyzer, from ``matched_spans``, which runs
-it. Everything outside the marks is HTML-escaped: a snippet holds no markup but
-``<mark>`` and ``</mark>``.
+spelt it otherwise). Everything outside the marks is HTML-escaped: a snippet holds
+no markup but ``<mark>`` and ``</mark>``.
 """
 
 import html
-from collections.abc import Iterable, Sequence
 
-from whoosh.analysis import Analyzer
-
-from index.spans import Span, merge
+from index.spans import Span
 
 ELLIPSIS = "…"
-#: (analyzer, the query's terms for it) pairs.
-Matchers = Sequence[tuple[Analyzer, Iterable[str]]]
-
-
-def matched_spans(text: str, matchers: Matchers) -> list[Span]:
-    """Return sorted, merged (start, end) character spans of the tokens whose term matches,
-    by running each analyzer over ``text``."""
-    spans = []
-    for analyzer, terms in matchers:
-        wanted = frozenset(terms)
-        if wanted:
-            spans.extend((t.startchar, t.endchar) for t in analyzer(text, mode="index")
-                         if t.text in wanted)
-    return merge(spans)
 
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:

@@ -141,3 +141,17 @@ class GunicornService:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+def chain_spans(text, matchers):
+    """The reference for ``index.spans.term_spans``: run each (analyzer, terms) pair
+    over ``text`` and return the merged spans of the tokens whose term is wanted."""
+    from index.spans import merge
+
+    spans = []
+    for analyzer, terms in matchers:
+        wanted = frozenset(terms)
+        if wanted:
+            spans.extend((t.startchar, t.endchar) for t in analyzer(text, mode="index")
+                         if t.text in wanted)
+    return merge(spans)

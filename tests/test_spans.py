@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from index.analysis import names_analyzer
 from index.spans import term_spans
-from service.snippets import matched_spans
-from tests.support import FIXTURES, ROOT, SEEDS
+from tests.support import FIXTURES, ROOT, SEEDS, chain_spans
 
 
 def _articles() -> list[str]:
@@ -37,7 +36,7 @@ def names(resources):
 
 
 def _chains(text, analyzer, names, terms, keys):
-    return matched_spans(text, [(analyzer, terms), (names, keys)])
+    return chain_spans(text, [(analyzer, terms), (names, keys)])
 
 
 def test_the_corpus_has_every_kind_of_term(analyzer, names):
