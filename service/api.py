@@ -40,14 +40,15 @@ def search():
         cached = app.results.get(generation, key)
         if cached is not None:
             return cached | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
-        payload = _search(app, searcher)
+        payload = _answer(app, searcher)
         app.results.put(generation, key, payload)
         return payload
 
     return jsonify(app.handle.run(work))
 
 
-def _search(app, searcher) -> dict:
+def _answer(app, searcher) -> dict:
+    """The JSON answer to the search in the request."""
     resources = app.handle.resources
     params = parse_search_params(request.args, app.settings, resources.gazetteer.entities)
     guess = guess_language(params.q)

@@ -84,7 +84,7 @@ def build_spec(settings: dict) -> dict:
                                   "snippet": {"type": "string",
                                               "description": "escaped; only <mark>",
                                               "example": "…مدينة <mark>خانكيندي</mark>، عاصمة…"},
-                                  "score": {"type": "number"}}},
+                                  "score": {"type": "number", "nullable": True}}},
         "SearchPage": {
             "type": "object",
             "required": ["ok", "total", "page", "per_page", "took_ms", "query", "results",

@@ -74,7 +74,8 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     for hit in hits[first:first + params.per_page]:
         stored = hit.fields()
         page.results.append(result_dict(
-            stored, gazetteer, score=_relevance(hit.score),
+            stored, gazetteer,
+            score=_relevance(hit.score) if params.sort == "relevance" else None,
             snippet=make_snippet(stored["body"], find_spans(stored["body"]),
                                  width=snippet_chars, fragments=snippet_fragments),
             title_html=mark(stored["title"], find_spans(stored["title"])),
@@ -121,8 +122,7 @@ def _search(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
                             offset=weight)
     limit = params.page * params.per_page
     if params.sort != "relevance":
-        child = SortingCollector(sorting.FieldFacet("date", reverse=params.sort == "date"),
-                                 limit=limit)
+        child = SortingCollector(_by_date(newest_first=params.sort == "date"), limit=limit)
     else:
         if prefer_lang:
             query = Boosted(query, lambda leaf: docsets.column(leaf, "lang").get(
@@ -134,6 +134,12 @@ def _search(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
     searcher.search_with_collector(query, collector)
     results = collector.results()
     return [results[i] for i in range(results.scored_length())], collector.matched
+
+
+def _by_date(newest_first: bool) -> sorting.FacetType:
+    """Sort by date, documents without one last either way (as Elasticsearch does)."""
+    undated = sorting.TranslateFacet(lambda value: 0 if value else 1, sorting.FieldFacet("date"))
+    return sorting.MultiFacet([undated, sorting.FieldFacet("date", reverse=newest_first)])
 
 
 #: Most entity values listed in a facet.
@@ -182,10 +188,12 @@ def facet_counts(matched: Matched, docsets: DocSets, gazetteer: Gazetteer) -> di
     }
 
 
-def _relevance(score) -> float:
-    """The BM25F score of a hit (less the language-first offset); 0 when sorted by date."""
-    if score is None or isinstance(score, tuple):
-        return 0.0
+def _relevance(score: float) -> float:
+    """The BM25F score of a hit, less the language-first offset.
+
+    Sorted by date, a hit's "score" is Whoosh's sort key, not a relevance: the
+    caller reports none (``null``, as Elasticsearch does when sorting by a field).
+    """
     return score - LANGUAGE_OFFSET if score >= LANGUAGE_OFFSET else score
 
 
@@ -206,7 +214,7 @@ def result_dict(stored: dict, gazetteer: Gazetteer, **extra) -> dict:
         "entities": entities,
     }
     out.update(extra)
-    if "score" in out:
+    if out.get("score") is not None:
         out["score"] = round(float(out["score"]), 4)
     return out
 

@@ -213,10 +213,14 @@ def test_filters_by_source_year_and_date_range(client):
     assert ranged["results"] and all("2020" <= r["date"] <= "2021-12-31" for r in ranged["results"])
 
 
-def test_sort_by_date_newest_first(client):
-    body = search(client, q="Stepanakert OR الأقدام OR مباراة", sort="date")
-    dates = [r["date"] for r in body["results"] if r["date"]]
-    assert dates == sorted(dates, reverse=True) and len(dates) > 1
+@pytest.mark.parametrize(("sort", "newest_first"), [("date", True), ("oldest", False)])
+def test_sort_by_date_either_way_with_no_score(client, sort, newest_first):
+    body = search(client, q="Stepanakert OR الأقدام OR مباراة", sort=sort)
+    dates = [r["date"] for r in body["results"]]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated, reverse=newest_first) and len(dated) > 1
+    assert dates[:len(dated)] == dated and None in dates      # undated last
+    assert all(r["score"] is None for r in body["results"])
 
 
 @pytest.mark.parametrize(("params", "message"), [

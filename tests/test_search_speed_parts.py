@@ -102,15 +102,7 @@ def test_facet_counts_equal_counting_every_match(client, app, q):
 
 
 def _matching_query(app, searcher, q, body):
-    from service.query import QueryBuilder, Weights
-    from service.syntax import parse_query
-
-    fahras = app.extensions["fahras"]
-    built = QueryBuilder(fahras.handle.analyzer, fahras.handle.resources,
-                         Weights.from_settings(fahras.settings),
-                         translator=fahras.translator(),
-                         frequency=lambda term: searcher.doc_frequency("body", term)
-                         + searcher.doc_frequency("title", term)).build(parse_query(q))
+    built = service.api._build(q, app.extensions["fahras"], searcher)
     return built.matching(body["query"]["match"] == "all")
 
 
