@@ -41,13 +41,12 @@ _MEMOISED = ("split", "name_keys", "word_info")
 
 
 class WordInfo(NamedTuple):
-    """One word as the analysis chain sees it: normalised form, form without
-    proclitics and stem (None for a stop word), and its ``names`` field keys."""
+    """One word as the text fields' analysis chain sees it: normalised form, form
+    without proclitics and stem (None for a stop word)."""
 
     norm: str
     bare: str | None
     stem: str | None
-    name_keys: tuple[str, ...]
 
 
 @dataclass
@@ -159,20 +158,21 @@ class Resources:
         return word, stem_english(word)
 
     def _word_info(self, surface: str, script: str) -> "WordInfo":
-        """What the analysis chain makes of one word as written, gazetteer names apart.
+        """What the text fields' analysis chain makes of one word as written,
+        gazetteer names apart (a word's ``names`` keys are ``name_keys(norm, script,
+        surface, require_capital=True)``).
 
         Every filter but the gazetteer's looks at one word at a time, so this depends
         on the word alone (``index.spans`` uses it to find matches without the chain).
 
         >>> Resources.load().word_info("والاشتباكات", "ar")
-        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك', name_keys=())
+        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك')
         """
         norm = normalize_word(surface, script)
-        keys = tuple(self.name_keys(norm, script, surface, require_capital=True))
         if self.is_stopword(norm, script):
-            return WordInfo(norm, None, None, keys)
+            return WordInfo(norm, None, None)
         bare, stem = self.split(norm, script, surface)
-        return WordInfo(norm, bare, stem, keys)
+        return WordInfo(norm, bare, stem)
 
     def stem(self, word: str, script: str) -> str:
         """Return the stem of a normalised word.

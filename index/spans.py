@@ -4,8 +4,9 @@ A snippet marks the words whose index terms are among the query's. Running the t
 Whoosh chains (the text fields' and the ``names`` field's) over a result's body
 costs about 1.7 ms per article, a third of a search. But every filter except the
 gazetteer's looks at one word at a time, so a word's terms depend only on how it
-is written (``Resources.word_info``, memoised: news text is Zipfian); the gazetteer
-runs only when the query has an entity term. The spans are the ones the chains
+is written (``Resources.word_info``, memoised: news text is Zipfian, and a
+``SpanFinder`` keeps each spelling's answer for a page); the gazetteer runs only
+when the query has an entity term. The spans are the ones the chains
 give (``tests/test_spans.py`` compares both on articles and random text):
 
 * a word whose stem, or ``=`` + its form without proclitics when that differs from
@@ -18,38 +19,89 @@ from collections.abc import Iterable
 
 from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
 from index.resources import Resources
-from index.tokens import iter_words
+from index.tokens import MAX_WORD_LENGTH, WORD_RE
 
 Span = tuple[int, int]
+
+
+class SpanFinder:
+    """The spans to mark for one query, in any number of texts (a page of results).
+
+    Whether a word matches depends on its spelling alone (gazetteer names aside), so
+    the answer is kept per spelling for the finder's life: on a page of ten articles
+    most words are decided once. A word's name keys are looked up only when the
+    query has name keys.
+
+    >>> r = Resources.load()
+    >>> find = SpanFinder(r, {"@nagorno_karabakh", "=اشتباكات"})
+    >>> text = "القتال في ناغورني كاراباخ والاشتباكات"
+    >>> [text[s:e] for s, e in find(text)]
+    ['ناغورني كاراباخ', 'والاشتباكات']
+    """
+
+    def __init__(self, resources: Resources, terms: Iterable[str],
+                 name_keys: Iterable[str] = ()) -> None:
+        self.resources = resources
+        self.terms = frozenset(terms)
+        self.keys = frozenset(name_keys)
+        self.entities = {t[len(ENTITY_PREFIX):] for t in self.terms
+                         if t.startswith(ENTITY_PREFIX)}
+        self._hits: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> list[Span]:
+        """Sorted, merged (start, end) character spans of the words of ``text`` that
+        the analysis chains would index under one of the terms or name keys."""
+        hits, decide = self._hits, self._decide
+        spans = []
+        if not self.entities:
+            for match in WORD_RE.finditer(text):
+                surface = match.group()
+                hit = hits.get(surface)
+                if hit is None:
+                    hit = hits[surface] = decide(surface, match.lastgroup)
+                if hit:
+                    spans.append(match.span())
+            return merge(spans)
+        # the gazetteer reads the whole word sequence (as iter_words gives it)
+        words = [m for m in WORD_RE.finditer(text) if m.end() - m.start() <= MAX_WORD_LENGTH]
+        info = self.resources.word_info
+        for match in words:
+            surface = match.group()
+            hit = hits.get(surface)
+            if hit is None:
+                hit = hits[surface] = decide(surface, match.lastgroup)
+            if hit:
+                spans.append(match.span())
+        norms = [info(m.group(), m.lastgroup).norm for m in words]
+        for name in self.resources.gazetteer.find(norms):
+            if name.key in self.entities:
+                spans.append((words[name.start].start(), words[name.end - 1].end()))
+        return merge(spans)
+
+    def _decide(self, surface: str, script: str) -> bool:
+        if len(surface) > MAX_WORD_LENGTH:
+            return False
+        resources = self.resources
+        norm, bare, stem = resources.word_info(surface, script)
+        if stem is not None and (stem in self.terms
+                                 or bare != stem and EXACT_PREFIX + bare in self.terms):
+            return True
+        return bool(self.keys) and not self.keys.isdisjoint(
+            resources.name_keys(norm, script, surface, require_capital=True))
 
 
 def term_spans(text: str, resources: Resources, terms: Iterable[str],
                name_keys: Iterable[str] = ()) -> list[Span]:
     """Sorted, merged (start, end) character spans of the words of ``text`` that the
-    analysis chain would index under one of ``terms`` (or ``name_keys``).
+    analysis chain would index under one of ``terms`` (or ``name_keys``): a
+    ``SpanFinder`` for one text.
 
     >>> r = Resources.load()
     >>> text = "القتال في ناغورني كاراباخ والاشتباكات"
     >>> [text[s:e] for s, e in term_spans(text, r, {"@nagorno_karabakh", "=اشتباكات"})]
     ['ناغورني كاراباخ', 'والاشتباكات']
     """
-    terms = frozenset(terms)
-    keys = frozenset(name_keys)
-    entities = {t[len(ENTITY_PREFIX):] for t in terms if t.startswith(ENTITY_PREFIX)}
-    words = list(iter_words(text))
-    info = resources.word_info
-    infos = [info(w.surface, w.script) for w in words]
-    spans = []
-    for word, (_, bare, stem, word_keys) in zip(words, infos):
-        if (stem is not None and (stem in terms
-                                  or bare != stem and EXACT_PREFIX + bare in terms)
-                or keys and not keys.isdisjoint(word_keys)):
-            spans.append((word.start, word.end))
-    if entities:
-        for match in resources.gazetteer.find([i.norm for i in infos]):
-            if match.key in entities:
-                spans.append((words[match.start].start, words[match.end - 1].end))
-    return merge(spans)
+    return SpanFinder(resources, terms, name_keys)(text)
 
 
 def merge(spans: list[Span]) -> list[Span]:

@@ -17,7 +17,9 @@ _ARABIC = f"[{ARABIC_WORD_CLASS}]+"
 _LATIN_CHAR = f"[^\\W_{ARABIC_WORD_CLASS}]"
 _LATIN_MARKS = "[\u0300-\u036f]*"
 _LATIN = f"{_LATIN_CHAR}{_LATIN_MARKS}(?:['’ʼ.]?{_LATIN_CHAR}{_LATIN_MARKS})*"
-_WORD_RE = re.compile(f"(?P<ar>{_ARABIC})|(?P<latin>{_LATIN})")
+#: One word; the group that matched (``ar`` or ``latin``) is its script, which the
+#: surface alone decides.
+WORD_RE = re.compile(f"(?P<ar>{_ARABIC})|(?P<latin>{_LATIN})")
 
 #: Words longer than this are not indexed (base64 blobs, URLs glued to text).
 MAX_WORD_LENGTH = 64
@@ -38,7 +40,7 @@ def iter_words(text: str) -> Iterator[Word]:
     >>> [w.surface for w in iter_words("مُعَدّة Laçın-Xankəndi ٢٠٢٠")]
     ['مُعَدّة', 'Laçın', 'Xankəndi', '٢٠٢٠']
     """
-    for match in _WORD_RE.finditer(text):
+    for match in WORD_RE.finditer(text):
         start, end = match.span()
         if end - start <= MAX_WORD_LENGTH:
             yield Word(match.group(), start, end, match.lastgroup)

@@ -9,7 +9,7 @@ import time
 from flask import Blueprint, current_app, jsonify, request
 
 from index.language import guess_language
-from index.spans import term_spans
+from index.spans import SpanFinder
 from service.errors import BadRequest, IndexUnavailable, NotFound
 from service.params import parse_search_params
 from service.query import NoSearchableWords, QueryBuilder, Weights
@@ -231,6 +231,6 @@ def _preferred_language(app, lang: str, built) -> str | None:
 
 
 def _span_finder(app, built):
-    """The spans of a text to mark for this query, as the open index analyses it."""
-    resources = app.handle.resources
-    return lambda text: term_spans(text, resources, built.highlight_terms, built.name_keys)
+    """The spans of a text to mark for this query, as the open index analyses it (one
+    finder per request: it remembers which spellings match)."""
+    return SpanFinder(app.handle.resources, built.highlight_terms, built.name_keys)

@@ -58,7 +58,7 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
                snippet_chars: int = 220, snippet_fragments: int = 2) -> SearchPage:
     """Search, fall back from all words to any word if needed, and build the results.
 
-    :param find_spans: the spans of a text to mark (``index.spans.term_spans``).
+    :param find_spans: the spans of a text to mark (an ``index.spans.SpanFinder``).
     :param prefer_lang: documents in this language come first, each group by score.
     """
     started = time.perf_counter()

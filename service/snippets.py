@@ -1,6 +1,6 @@
 """Snippets: the best fragments of a text with every matched word in ``<mark>``.
 
-The spans to mark come from ``index.spans.term_spans`` (the words the index's
+The spans to mark come from ``index.spans.SpanFinder`` (the words the index's
 analysis gives one of the query's terms: the word as written, with its clitics and
 harakat, and a whole name such as ناغورنو كاراباخ for its entity even when the query
 spelt it otherwise). Everything outside the marks is HTML-escaped: a snippet holds

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.analysis import names_analyzer
-from index.spans import term_spans
+from index.spans import SpanFinder, term_spans
 from tests.support import FIXTURES, ROOT, SEEDS, chain_spans
 
 
@@ -60,6 +60,25 @@ def test_same_spans_as_the_chains_on_real_articles(resources, analyzer, names, s
         terms |= set(rng.sample(own, min(5, len(own))))
         assert term_spans(text, resources, terms, keys) == \
             _chains(text, analyzer, names, terms, keys), text[:80]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_one_finder_over_many_articles_gives_the_chains_spans(resources, analyzer, names,
+                                                               seed):
+    # a finder remembers each spelling's answer across texts, as for a page of results
+    rng = random.Random(seed)
+    vocabulary = sorted({t.text for text in ARTICLES for t in analyzer(text, mode="index")})
+    key_vocabulary = sorted({t.text for text in ARTICLES for t in names(text, mode="index")})
+    terms = set(rng.sample(vocabulary, 200)) | {"@nagorno_karabakh"} if seed else set()
+    terms |= set(rng.sample(vocabulary, 200))
+    keys = set(rng.sample(key_vocabulary, 20)) if seed != 1 else set()
+    find = SpanFinder(resources, terms, keys)
+    marked = 0
+    for text in ARTICLES + ARTICLES[::-1]:
+        spans = find(text)
+        assert spans == _chains(text, analyzer, names, terms, keys), text[:80]
+        marked += bool(spans)
+    assert marked > len(ARTICLES)
 
 
 WORDS = ("ناغورني كاراباخ لاتشين ولاتشين ممر والاشتباكات في من Stepanakert Lachin "

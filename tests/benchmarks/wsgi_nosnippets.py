@@ -17,11 +17,15 @@ def _no_snippet(text, spans, **options):
     return ""
 
 
-def _no_spans(text, resources, terms, name_keys=()):
-    return []
+class _NoSpans:
+    def __init__(self, resources, terms, name_keys=()):
+        pass
+
+    def __call__(self, text):
+        return []
 
 
 service.search.make_snippet = _no_snippet
-service.api.term_spans = _no_spans
+service.api.SpanFinder = _NoSpans
 
 app = create_app()
