@@ -87,8 +87,8 @@ SETTINGS = (
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
     Setting("RESULT_CACHE_SIZE", 512,
-            "Search answers each worker keeps for repeated queries (0 turns it off); "
-            "emptied whenever the index changes."),
+            "Search answers each worker keeps for repeated queries, counted in pages of "
+            "`DEFAULT_PER_PAGE` results (0 turns it off); emptied whenever the index changes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -41,7 +41,9 @@ def search():
         if cached is not None:
             return cached | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
         payload = _answer(app, searcher)
-        app.results.put(generation, key, payload)
+        per_page = app.settings["DEFAULT_PER_PAGE"]
+        app.results.put(generation, key, payload,
+                        weight=max(1, -(-len(payload["results"]) // per_page)))
         return payload
 
     return jsonify(app.handle.run(work))

@@ -181,3 +181,29 @@ def test_the_cache_is_bounded_and_keyed_by_generation():
     assert cache.get(1, "b") is None and cache.get(1, "c") == {"n": 3}
     assert cache.get(2, "a") is None             # a new index generation: emptied
     assert cache.get(1, "a") is None
+
+
+def test_the_cache_bound_counts_weights():
+    cache = ResultCache(4)
+    cache.put(1, "a", "A")
+    cache.put(1, "b", "B", weight=2)
+    cache.put(1, "a", "A2")                      # replacing does not count twice
+    assert cache.weight == 3 and cache.get(1, "a") == "A2"
+    cache.put(1, "big", "X", weight=3)           # drops "b" (least recent), then fits
+    assert cache.get(1, "b") is None and cache.get(1, "big") == "X"
+    assert cache.get(1, "a") == "A2" and cache.weight == 4
+    cache.put(1, "huge", "H", weight=5)          # heavier than the whole cache: not kept
+    assert cache.get(1, "huge") is None and cache.weight == 4
+    assert cache.get(2, "a") is None and cache.weight == 0
+
+
+def test_large_pages_weigh_more_in_the_answer_cache(make_app, index_dir):
+    app = make_app(INDEX_DIR=str(index_dir), RESULT_CACHE_SIZE=3, DEFAULT_PER_PAGE=1)
+    client = app.test_client()
+    cache = app.extensions["fahras"].results
+    assert search(client, q="لاتشين", per_page=2)["total"] >= 2
+    assert cache.weight == 2
+    search(client, q="ستيباناكيرت", per_page=1)
+    assert cache.weight == 3
+    search(client, q="كاراباخ", per_page=2)      # evicts the oldest to fit
+    assert cache.weight == 3
