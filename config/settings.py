@@ -86,6 +86,9 @@ SETTINGS = (
             "Seconds a write waits for another writer before answering 503 with Retry-After."),
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
+    Setting("MATCH_CACHE_MB", 32.0,
+            "Megabytes of term bit sets each worker keeps for counting matches and facets "
+            "(a term costs documents / 8 bytes per segment)."),
     Setting("RESULT_CACHE_SIZE", 512,
             "Search answers each worker keeps for repeated queries, counted in pages of "
             "`DEFAULT_PER_PAGE` results (0 turns it off); emptied whenever the index changes."),

@@ -18,6 +18,7 @@ from index.language import warm_up
 from index.lexicon import Lexicon
 from index.resources import Resources
 from service.cache import ResultCache
+from service.docsets import DocSets
 from service.errors import IndexUnavailable, register_error_handlers
 from service.security import init_security
 from service.searcher import IndexHandle
@@ -100,7 +101,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["fahras"] = Fahras(
         settings=settings,
         config_resources=resources,
-        handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"]),
+        handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"], docsets=DocSets(
+            max_bits_bytes=int(settings["MATCH_CACHE_MB"] * 2**20))),
         lexicon=lexicon,
         results=ResultCache(settings["RESULT_CACHE_SIZE"]),
     )

@@ -32,58 +32,81 @@ LANGUAGE_OFFSET = 1_000_000.0
 DocsFor = Callable[[Searcher], frozenset[int]]
 
 
+#: One rule of a :class:`Boosted`: (its documents per segment, factor, offset).
+Rule = tuple[DocsFor, float, float]
+
+
 class Boosted(WrappingQuery):
-    """``child`` with ``score × factor + offset`` for the documents in ``docs(leaf)``."""
+    """``child`` with ``score × factor + offset`` for the documents in ``docs(leaf)``.
+
+    More rules are applied in order by one wrapper (``Boosted.chain``): the score of
+    a document in the sets of rules 1 and 2 is ``(score × f1 + o1) × f2 + o2``, the
+    same as nesting two wrappers, for one matcher call instead of two per document.
+    """
 
     def __init__(self, child, docs: DocsFor, factor: float = 1.0, offset: float = 0.0) -> None:
         super().__init__(child)
-        self.docs = docs
-        self.factor = factor
-        self.offset = offset
+        self.rules: tuple[Rule, ...] = ((docs, factor, offset),)
+
+    @classmethod
+    def chain(cls, child, rules: list[Rule]) -> "Boosted":
+        """One wrapper applying ``rules`` in order (no rule: ``child`` itself)."""
+        if not rules:
+            return child
+        boosted = cls(child, *rules[0])
+        boosted.rules = tuple(rules)
+        return boosted
 
     def __eq__(self, other: object) -> bool:
-        return (type(self) is type(other) and self.child == other.child
-                and self.docs == other.docs and self.factor == other.factor
-                and self.offset == other.offset)
+        return type(self) is type(other) and self.child == other.child \
+            and self.rules == other.rules
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self.child, self.factor, self.offset))
+        return hash((type(self).__name__, self.child,
+                     tuple((f, o) for _, f, o in self.rules)))
 
     def __repr__(self) -> str:
-        return f"Boosted({self.child!r}, factor={self.factor}, offset={self.offset})"
+        rules = ", ".join(f"(factor={f}, offset={o})" for _, f, o in self.rules)
+        return f"Boosted({self.child!r}, {rules})"
 
     def _rewrap(self, child) -> "Boosted":
-        return Boosted(child, self.docs, self.factor, self.offset)
+        return Boosted.chain(child, list(self.rules))
 
     def matcher(self, searcher, context=None):
         child = self.child.matcher(searcher, context)
-        docs = self.docs(searcher)
-        if not docs or not child.is_active():
+        if not child.is_active():
             return child
-        return BoostedMatcher(child, docs, self.factor, self.offset)
+        rules = tuple((docs, factor, offset) for docs, factor, offset in
+                      ((docs_for(searcher), f, o) for docs_for, f, o in self.rules) if docs)
+        return BoostedMatcher(child, rules) if rules else child
 
 
 class BoostedMatcher(WrappingMatcher):
-    """The matcher of :class:`Boosted` on one segment."""
+    """The matcher of :class:`Boosted` on one segment: ``rules`` hold the sets."""
 
-    def __init__(self, child, docs: frozenset[int], factor: float, offset: float) -> None:
+    def __init__(self, child, rules: tuple[tuple[frozenset[int], float, float], ...]) -> None:
         super().__init__(child)
-        self.docs = docs
-        self.factor = factor
-        self.offset = offset
+        self.rules = rules
 
     def __repr__(self) -> str:
-        return f"BoostedMatcher({self.child!r}, factor={self.factor}, offset={self.offset})"
+        return f"BoostedMatcher({self.child!r}, {len(self.rules)} rules)"
 
     def copy(self) -> "BoostedMatcher":
-        return BoostedMatcher(self.child.copy(), self.docs, self.factor, self.offset)
+        return BoostedMatcher(self.child.copy(), self.rules)
 
     def _replacement(self, newchild) -> "BoostedMatcher":
-        return BoostedMatcher(newchild, self.docs, self.factor, self.offset)
+        return BoostedMatcher(newchild, self.rules)
 
     def _child_quality(self, quality: float) -> float:
         # A block can only beat ``quality`` if its best boosted score could.
-        return max(0.0, (quality - self.offset) / self.factor)
+        for _, factor, offset in reversed(self.rules):
+            quality = max(0.0, (quality - offset) / factor)
+        return quality
+
+    def _bound(self, quality: float) -> float:
+        for _, factor, offset in self.rules:
+            quality = quality * factor + offset
+        return quality
 
     def replace(self, minquality=0):
         replaced = self.child.replace(self._child_quality(minquality))
@@ -95,16 +118,32 @@ class BoostedMatcher(WrappingMatcher):
         return self.child.skip_to_quality(self._child_quality(minquality))
 
     def max_quality(self):
-        return self.child.max_quality() * self.factor + self.offset
+        return self._bound(self.child.max_quality())
 
     def block_quality(self):
-        return self.child.block_quality() * self.factor + self.offset
+        return self._bound(self.child.block_quality())
 
     def score(self):
         score = self.child.score()
-        if self.child.id() in self.docs:
-            return score * self.factor + self.offset
+        docnum = self.child.id()
+        for docs, factor, offset in self.rules:
+            if docnum in docs:
+                score = score * factor + offset
         return score
+
+
+def gain(rules: tuple[tuple[frozenset[int], float, float], ...], docnum: int) -> float:
+    """How much a document's boosted score grows per unit of its plain score (the
+    product of the factors of the rules whose sets hold it).
+
+    >>> gain(((frozenset({1}), 2.0, 5.0), (frozenset({1, 2}), 3.0, 0.0)), 1)
+    6.0
+    """
+    result = 1.0
+    for docs, factor, _ in rules:
+        if docnum in docs:
+            result *= factor
+    return result
 
 
 class Restricted(WrappingQuery):

@@ -12,27 +12,173 @@ only ever intersected with what a query matched, which never holds a deleted
 document; so a set stays true for as long as its segment exists. The cache is
 keyed by segment id (new segments after a commit get new ids) and bounded: the
 sets of segments merged away fall out of it.
+
+**Counting without scoring.** The total and the facets need every document a query
+matches, not only the best ten. Whoosh finds them by stepping its matchers through
+each one, which at 100,000 articles costs more than the ranking itself. Here they
+are bit sets (a Python ``int``, bit n for document n): ``matching`` evaluates the
+query tree with ``|`` for Or, ``&`` for And, ``& ~`` for AndNot, from each term's
+postings read once and kept in a cache bounded in bytes (``max_bits_bytes``); a
+facet count is ``(matched & group).bit_count()``. Nodes whose matches depend on
+positions (phrases) are left to Whoosh's matcher. Deleted documents are masked out
+with the segment's live set, which is keyed by its deletion count.
 """
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 
+from whoosh import query as wq
 from whoosh.searching import Searcher
 
 #: Segments whose sets are kept (an index has a handful; merges retire old ones).
 MAX_SEGMENTS = 64
 
+#: Default bound on the cached term bit sets (each is a segment's size / 8 bytes).
+MAX_BITS_BYTES = 32 * 2**20
+
 Groups = dict[str, frozenset[int]]
+BitGroups = dict[str, int]
+
+
+def to_bits(ids: Iterable[int]) -> int:
+    """A bit set of document numbers.
+
+    >>> bin(to_bits([0, 3, 4]))
+    '0b11001'
+    """
+    ids = list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray((max(ids) >> 3) + 1)
+    for docnum in ids:
+        buffer[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
+
+
+class Members:
+    """Membership in a bit set, for Whoosh's ``FilterMatcher`` (``docnum in members``).
+
+    >>> members = Members(to_bits([2, 9]))
+    >>> 9 in members, 3 in members, 80 in members, bool(Members(0))
+    (True, False, False, False)
+    """
+
+    __slots__ = ("_bytes",)
+
+    def __init__(self, bits: int) -> None:
+        self._bytes = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+    def __contains__(self, docnum: int) -> bool:
+        index = docnum >> 3
+        return index < len(self._bytes) and bool(self._bytes[index] >> (docnum & 7) & 1)
+
+    def __bool__(self) -> bool:
+        return bool(self._bytes)
 
 
 class DocSets:
     """A bounded cache of per-segment document sets."""
 
-    def __init__(self, max_segments: int = MAX_SEGMENTS) -> None:
+    def __init__(self, max_segments: int = MAX_SEGMENTS,
+                 max_bits_bytes: int = MAX_BITS_BYTES) -> None:
         self.max_segments = max_segments
+        self.max_bits_bytes = max_bits_bytes
         self._segments: OrderedDict[str, dict[Hashable, object]] = OrderedDict()
+        self._bits: OrderedDict[tuple, int] = OrderedDict()
+        self._bits_bytes = 0
         self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ bit sets
+
+    def matching(self, leaf: Searcher, query: wq.Query) -> int:
+        """The (undeleted) documents of one segment that ``query`` matches, as bits."""
+        return self._eval(leaf, query) & self.live(leaf)
+
+    def term_bits(self, leaf: Searcher, field: str, text: str) -> int:
+        """The documents of one segment holding ``text`` in ``field`` (bits; cached
+        within ``max_bits_bytes``, least recently used first out)."""
+        segment = _segment_id(leaf)
+        if segment is None:
+            return to_bits(_postings(leaf, field, text))
+        key = (segment, field, text)
+        with self._lock:
+            bits = self._bits.get(key)
+            if bits is not None:
+                self._bits.move_to_end(key)
+                return bits
+        bits = to_bits(_postings(leaf, field, text))
+        size = _bytes(bits)
+        with self._lock:
+            if key not in self._bits and size <= self.max_bits_bytes:
+                self._bits[key] = bits
+                self._bits_bytes += size
+                while self._bits_bytes > self.max_bits_bytes:
+                    _, dropped = self._bits.popitem(last=False)
+                    self._bits_bytes -= _bytes(dropped)
+        return bits
+
+    @property
+    def bits_bytes(self) -> int:
+        """The bytes held by cached term bit sets."""
+        return self._bits_bytes
+
+    def live(self, leaf: Searcher) -> int:
+        """The undeleted documents of one segment (bits)."""
+        reader = leaf.reader()
+        total = reader.doc_count_all()
+        deleted = total - reader.doc_count()
+        # deletions only ever grow within a segment: their count tells the versions
+        # apart, and a newer version replaces the older one
+        version, bits = self._cached(leaf, ("live",), lambda: (None, 0))
+        if version != deleted:
+            bits = (1 << total) - 1
+            if deleted:
+                bits &= ~to_bits(n for n in range(total) if reader.is_deleted(n))
+            self._store(leaf, ("live",), (deleted, bits))
+        return bits
+
+    def column_bits(self, leaf: Searcher, field: str,
+                    key: Callable[[str], str] = lambda value: value) -> BitGroups:
+        """``column`` as bit sets."""
+        return self._cached(leaf, ("column bits", field, key), lambda: {
+            value: to_bits(docs) for value, docs in self.column(leaf, field, key).items()})
+
+    def terms_bits(self, leaf: Searcher, field: str) -> BitGroups:
+        """``terms`` as bit sets."""
+        return self._cached(leaf, ("terms bits", field), lambda: {
+            text: to_bits(docs) for text, docs in self.terms(leaf, field).items()})
+
+    def _eval(self, leaf: Searcher, q: wq.Query) -> int:
+        kind = type(q)
+        if kind is wq.Term:
+            return self.term_bits(leaf, q.fieldname, q.text)
+        if kind is wq.Or and not q.minmatch or kind is wq.DisjunctionMax:
+            bits = 0
+            for sub in q.subqueries:
+                bits |= self._eval(leaf, sub)
+            return bits
+        if kind is wq.And:
+            subs = q.subqueries
+            if not subs:
+                return 0
+            bits = self._eval(leaf, subs[0])
+            for sub in subs[1:]:
+                if not bits:
+                    break
+                bits &= self._eval(leaf, sub)
+            return bits
+        if kind is wq.AndMaybe:
+            return self._eval(leaf, q.a)
+        if kind is wq.AndNot:
+            bits = self._eval(leaf, q.a)
+            return bits & ~self._eval(leaf, q.b) if bits else 0
+        # anything else (phrases: their matches depend on positions): Whoosh's matcher
+        matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
+        return to_bits(matcher.all_ids()) if matcher.is_active() else 0
+
+    # ------------------------------------------------------------ frozensets
 
     def term(self, leaf: Searcher, field: str, text: str) -> frozenset[int]:
         """The documents of one segment (``leaf``) that hold ``text`` in ``field``."""
@@ -73,6 +219,8 @@ class DocSets:
         """Forget every set (tests)."""
         with self._lock:
             self._segments.clear()
+            self._bits.clear()
+            self._bits_bytes = 0
 
     def _cached(self, leaf: Searcher, key: Hashable, compute: Callable[[], object]):
         segment = _segment_id(leaf)
@@ -85,13 +233,39 @@ class DocSets:
                 if key in entries:
                     return entries[key]
         value = compute()
+        self._store(leaf, key, value)
+        return value
+
+    def _store(self, leaf: Searcher, key: Hashable, value: object) -> None:
+        segment = _segment_id(leaf)
+        if segment is None:
+            return
         with self._lock:
             entries = self._segments.setdefault(segment, {})
             entries[key] = value
             self._segments.move_to_end(segment)
             while len(self._segments) > self.max_segments:
                 self._segments.popitem(last=False)
-        return value
+
+
+def _and_not_free(q: wq.Query) -> wq.Query:
+    """``q`` with every ``AndNot(a, b)`` written ``And(a, Not(b))``.
+
+    Whoosh's ``AndNotMatcher`` never checks the first document of its positive side
+    when the negative side starts earlier: ``army -drone`` finds "army drone" when a
+    document with only "drone" comes first (in Whoosh 2.7.4 and its forks).
+    """
+    if isinstance(q, wq.AndNot):
+        return wq.And([_and_not_free(q.a), wq.Not(_and_not_free(q.b))])
+    if isinstance(q, wq.CompoundQuery):      # (``apply`` would lose Or's minmatch)
+        new = copy.copy(q)
+        new.subqueries = [_and_not_free(sub) for sub in q.subqueries]
+        return new
+    if isinstance(q, wq.BinaryQuery):
+        new = copy.copy(q)
+        new.a, new.b = _and_not_free(q.a), _and_not_free(q.b)
+        return new
+    return q
 
 
 def _segment_id(leaf: Searcher) -> str | None:
@@ -104,6 +278,10 @@ def _postings(leaf: Searcher, field: str, text) -> frozenset[int]:
     if (field, text) not in reader:
         return frozenset()
     return frozenset(reader.postings(field, text).all_ids())
+
+
+def _bytes(bits: int) -> int:
+    return (bits.bit_length() + 7) // 8
 
 
 def _text(value) -> str:

@@ -9,12 +9,14 @@ query has several units, it asks for any of them (OR) and says so in ``match``.
 Pages past the end are empty (the total still tells how many there are), like
 Elasticsearch, rather than silently showing the last page.
 
-A search is one pass over the matching documents: the filters restrict the query
-to a cached set (``service.docsets``); the focus bonus and the language-first order
-are score bonuses (``service.boost``), not a second run of the query nor a sort of
-every match; a top-N collector keeps the best ``page × per_page`` while
-``RecordingCollector`` notes every match, per segment, for the total and the facet
-counts (intersections with the cached sets).
+A search has two parts. **What matches** (the total and the facet counts) is set
+algebra on cached bit sets (``DocSets.matching``), with no scoring. **The order**
+is one scored pass with Whoosh's top-N collector keeping the best ``page ×
+per_page``, with block skipping (a block whose best possible score cannot enter
+the top N is passed over), and only when something matches. The filters restrict
+the query to a cached set; the focus bonus and the language-first order are score
+bonuses (``service.boost``), not a second run of the query nor a sort of every
+match. Sorted by date, Whoosh's sorting collector orders the matches.
 """
 
 import time
@@ -23,20 +25,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import sorting
-from whoosh.collectors import SortingCollector, TopCollector, WrappingCollector
+from whoosh.collectors import SortingCollector, TopCollector
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
 from index.readers import is_web_url
 from index.spans import Span
-from service.boost import LANGUAGE_OFFSET, Boosted, Restricted
-from service.docsets import DocSets
+from service.boost import LANGUAGE_OFFSET, Boosted, Restricted, gain
+from service.docsets import DocSets, Members, to_bits
 from service.params import SearchParams
 from service.query import BuiltQuery
 from service.snippets import make_snippet, mark
 
-#: (segment searcher, offset of its document numbers, the documents matched in it)
-Matched = list[tuple[Searcher, int, set[int]]]
+#: (segment searcher, offset of its document numbers, the documents matched in it as
+#: bits: ``service.docsets``)
+Matched = list[tuple[Searcher, int, int]]
 
 
 @dataclass
@@ -63,11 +66,17 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     """
     started = time.perf_counter()
     match = "all"
-    hits, matched = _search(searcher, built, params, True, docsets, prefer_lang)
-    if not any(docs for _, _, docs in matched) and built.has_alternatives:
+    allowed = _filter_sets(params, docsets)
+    matched = matching(searcher, built, True, docsets, allowed)
+    if not any(bits for _, _, bits in matched) and built.has_alternatives:
         match = "any"
-        hits, matched = _search(searcher, built, params, False, docsets, prefer_lang)
-    total = sum(len(docs) for _, _, docs in matched)
+        matched = matching(searcher, built, False, docsets, allowed)
+    total = sum(bits.bit_count() for _, _, bits in matched)
+    # the ranking keeps to the matching set when filters or exclusions shaped it (and
+    # so never shows a document that Whoosh's AndNot matcher lets through: docsets)
+    within = _within(matched) if allowed is not None or built.excluded is not None else None
+    hits = _ranked(searcher, built, params, match == "all", docsets, within,
+                   prefer_lang) if total else []
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
                       took_ms=0.0, facets=facet_counts(matched, docsets, gazetteer))
     first = (params.page - 1) * params.per_page
@@ -84,56 +93,91 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     return page
 
 
-class RecordingCollector(WrappingCollector):
-    """Passes every match to ``child`` and notes it: ``matched`` holds, per segment,
-    (segment searcher, document number offset, the segment's matching documents).
+def matching(searcher: Searcher, built: BuiltQuery, require_all: bool, docsets: DocSets,
+             allowed: Callable[[Searcher], int] | None = None) -> Matched:
+    """Every document the query matches (within ``allowed``), per segment, as bits."""
+    query = built.matching(require_all)
+    out = []
+    for leaf, offset in searcher.leaf_searchers():
+        bits = docsets.matching(leaf, query)
+        if allowed is not None and bits:
+            bits &= allowed(leaf)
+        out.append((leaf, offset, bits))
+    return out
 
-    The child must see every match (a top-N collector without block skipping), or
-    the notes would miss the documents it skipped.
+
+def _within(matched: Matched) -> Callable[[Searcher], Members]:
+    """The matching documents of each segment, as a filter for the ranking."""
+    members = {id(leaf): Members(bits) for leaf, _, bits in matched}
+    return lambda leaf: members.get(id(leaf), Members(0))
+
+
+#: Hits whose order the proximity bonus may change (Elasticsearch's rescore window):
+#: the best this many by the other scores, or all of the requested pages if more.
+RESCORE_WINDOW = 100
+
+
+def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
+            docsets: DocSets, within: Callable[[Searcher], Members] | None,
+            prefer_lang: str | None) -> list:
+    """The best ``page × per_page`` hits, scored (or by date), within ``within``.
+
+    Relevance is one scored pass of the query without its proximity clause (Whoosh
+    skips the blocks that cannot enter the top N, which a phrase clause would
+    prevent), then the proximity bonus for the best ``RESCORE_WINDOW`` hits only:
+    near words on common words cost seconds over every match at 100,000 articles.
     """
-
-    def __init__(self, child) -> None:
-        super().__init__(child)
-        self.matched: Matched = []
-        self._current: set[int] = set()
-
-    def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
-        super().set_subsearcher(subsearcher, offset)
-        self._current = set()
-        self.matched.append((subsearcher, offset, self._current))
-
-    def collect(self, sub_docnum: int):
-        self._current.add(sub_docnum)
-        return self.child.collect(sub_docnum)
-
-
-def _search(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
-            docsets: DocSets, prefer_lang: str | None) -> tuple[list, Matched]:
-    """The best ``page × per_page`` hits (scored, or by date) and every match."""
-    query = built.ranked(require_all)
-    if _filtered(params):
-        query = Restricted(query, lambda leaf: _allowed(leaf, params, docsets))
-    if built.focus is not None:
-        keys, weight = built.focus
-        query = Boosted(query, lambda leaf: docsets.any_term(leaf, "entities", keys),
-                        factor=1.0 + weight)
-        for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
-            query = Boosted(query, lambda leaf, key=key: docsets.term(leaf, "entities", key),
-                            offset=weight)
+    query = built.matching(require_all)
+    if within is not None:
+        query = Restricted(query, within)
     limit = params.page * params.per_page
     if params.sort != "relevance":
-        child = SortingCollector(_by_date(newest_first=params.sort == "date"), limit=limit)
-    else:
-        if prefer_lang:
-            query = Boosted(query, lambda leaf: docsets.column(leaf, "lang").get(
-                prefer_lang, frozenset()), offset=LANGUAGE_OFFSET)
-        # no block skipping and no matcher replacement: either could pass over matches
-        # (a replacement drops a clause that can no longer reach the top N)
-        child = TopCollector(limit=limit, usequality=False, replace=0)
-    collector = RecordingCollector(child)
-    searcher.search_with_collector(query, collector)
+        collector = SortingCollector(_by_date(newest_first=params.sort == "date"), limit=limit)
+        searcher.search_with_collector(query, collector)
+        results = collector.results()
+        return [results[i] for i in range(results.scored_length())]
+    rules = []
+    if built.focus is not None:
+        keys, weight = built.focus
+        rules.append((lambda leaf: docsets.any_term(leaf, "entities", keys), 1.0 + weight, 0.0))
+        for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
+            rules.append((lambda leaf, key=key: docsets.term(leaf, "entities", key), 1.0, weight))
+    if prefer_lang:
+        rules.append((lambda leaf: docsets.column(leaf, "lang").get(prefer_lang, frozenset()),
+                      1.0, LANGUAGE_OFFSET))
+    window = max(limit, RESCORE_WINDOW) if built.proximity is not None else limit
+    collector = TopCollector(limit=window)
+    searcher.search_with_collector(Boosted.chain(query, rules), collector)
     results = collector.results()
-    return [results[i] for i in range(results.scored_length())], collector.matched
+    hits = [results[i] for i in range(results.scored_length())]
+    if built.proximity is not None and hits:
+        _add_proximity(searcher, hits, built.proximity, rules)
+    return hits[:limit]
+
+
+def _add_proximity(searcher: Searcher, hits: list, proximity, rules) -> None:
+    """Add each hit's proximity score (scaled by its boost factors, as if the clause
+    had been part of the scored query) and sort the hits again."""
+    context = searcher.context()
+    by_docnum = sorted(hits, key=lambda hit: hit.docnum)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.doc_count_all()
+        inside = [hit for hit in by_docnum if offset <= hit.docnum < end]
+        if not inside:
+            continue
+        matcher = proximity.matcher(leaf, context)
+        sets = tuple((docs(leaf), factor, offset_) for docs, factor, offset_ in rules)
+        for hit in inside:
+            docnum = hit.docnum - offset
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                hit.score += matcher.score() * gain(sets, docnum)
+    hits.sort(key=lambda hit: (-hit.score, hit.docnum))
 
 
 def _by_date(newest_first: bool) -> sorting.FacetType:
@@ -161,15 +205,15 @@ def facet_counts(matched: Matched, docsets: DocSets, gazetteer: Gazetteer) -> di
     sources: Counter[str] = Counter()
     years: Counter[str] = Counter()
     entities: Counter[str] = Counter()
-    for leaf, _, docs in matched:
-        if not docs:
+    for leaf, _, bits in matched:
+        if not bits:
             continue
-        for counter, groups in ((langs, docsets.column(leaf, "lang")),
-                                (sources, docsets.column(leaf, "source")),
-                                (years, docsets.column(leaf, "date", year_of)),
-                                (entities, docsets.terms(leaf, "entities"))):
+        for counter, groups in ((langs, docsets.column_bits(leaf, "lang")),
+                                (sources, docsets.column_bits(leaf, "source")),
+                                (years, docsets.column_bits(leaf, "date", year_of)),
+                                (entities, docsets.terms_bits(leaf, "entities"))):
             for value, members in groups.items():
-                n = len(docs & members)
+                n = (bits & members).bit_count()
                 if n:
                     counter[value] += n
     ranked = sorted(((k, n) for k, n in entities.items() if k in gazetteer.entities),
@@ -229,24 +273,34 @@ def _filtered(params: SearchParams) -> bool:
                 or params.date_from or params.date_to)
 
 
-def _allowed(leaf: Searcher, params: SearchParams, docsets: DocSets) -> frozenset[int] | None:
-    """The documents of one segment the filters let through (None: no filter)."""
+def _filter_sets(params: SearchParams, docsets: DocSets) -> Callable[[Searcher], int] | None:
+    """The filters' documents of each segment (computed once per segment and search),
+    or None when there is no filter."""
     if not _filtered(params):
         return None
-    empty: frozenset[int] = frozenset()
-    sets = []
+    known: dict[int, int] = {}
+
+    def allowed(leaf: Searcher) -> int:
+        if id(leaf) not in known:
+            known[id(leaf)] = _allowed(leaf, params, docsets)
+        return known[id(leaf)]
+    return allowed
+
+
+def _allowed(leaf: Searcher, params: SearchParams, docsets: DocSets) -> int:
+    """The documents of one segment the filters let through (bits; every filter set)."""
+    bits = docsets.live(leaf)
     if params.lang:
-        sets.append(docsets.column(leaf, "lang").get(params.lang, empty))
+        bits &= docsets.column_bits(leaf, "lang").get(params.lang, 0)
     if params.place:
-        sets.append(docsets.term(leaf, "entities", params.place))
+        bits &= docsets.term_bits(leaf, "entities", params.place)
     if params.source:
-        sets.append(docsets.column(leaf, "source").get(params.source, empty))
+        bits &= docsets.column_bits(leaf, "source").get(params.source, 0)
     if params.year:
-        sets.append(docsets.column(leaf, "date", year_of).get(f"{params.year:04d}", empty))
+        bits &= docsets.column_bits(leaf, "date", year_of).get(f"{params.year:04d}", 0)
     if params.date_from or params.date_to:
         low, high = params.date_from, params.date_to
-        sets.append(frozenset().union(*(
-            docs for date, docs in docsets.column(leaf, "date").items()
-            if (low is None or date >= low) and (high is None or date <= high))))
-    sets.sort(key=len)
-    return sets[0].intersection(*sets[1:])
+        bits &= to_bits(docnum for date, docs in docsets.column(leaf, "date").items()
+                        if (low is None or date >= low) and (high is None or date <= high)
+                        for docnum in docs)
+    return bits

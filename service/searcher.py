@@ -44,7 +44,8 @@ class IndexInfo:
 class IndexHandle:
     """A lazily opened index and its searcher, shared by the requests of one process."""
 
-    def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0) -> None:
+    def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0, *,
+                 docsets: DocSets | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.refresh_interval = refresh_interval
         self._lock = threading.RLock()
@@ -54,7 +55,7 @@ class IndexHandle:
         self._checked = 0.0
         self._in_use = 0
         #: Per-segment document sets (facets, filters, bonuses), kept across refreshes.
-        self.docsets = DocSets()
+        self.docsets = docsets or DocSets()
         #: Changes whenever another searcher is opened (a commit, delete or rebuild seen).
         self.generation = 0
 
