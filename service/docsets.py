@@ -26,8 +26,9 @@ with the segment's live set, which is keyed by its deletion count.
 
 import copy
 import threading
+from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -149,6 +150,15 @@ class DocSets:
         """``terms`` as bit sets."""
         return self._cached(leaf, ("terms bits", field), lambda: {
             text: to_bits(docs) for text, docs in self.terms(leaf, field).items()})
+
+    def lengths(self, leaf: Searcher, field: str) -> Sequence[int] | None:
+        """Every document's length of ``field`` in one segment (``service.scoring``),
+        or None for a searcher that is not one segment's."""
+        if _segment_id(leaf) is None:
+            return None
+        length = leaf.reader().doc_field_length
+        return self._cached(leaf, ("lengths", field), lambda: array("I", (
+            length(docnum, field, 1) or 0 for docnum in range(leaf.doc_count_all()))))
 
     def _eval(self, leaf: Searcher, q: wq.Query) -> int:
         kind = type(q)

@@ -25,6 +25,7 @@ from index.analysis import resources_of
 from index.resources import Resources
 from service.docsets import DocSets
 from service.errors import IndexUnavailable
+from service.scoring import CachedLengthsBM25F
 
 log = logging.getLogger(__name__)
 BUILD_HINT = "build one with: python -m index build seeds/"
@@ -174,7 +175,7 @@ class IndexHandle:
 
     def _open(self, folder: Path) -> None:
         ix = store.open_index(folder)
-        searcher = ix.searcher()
+        searcher = ix.searcher(weighting=CachedLengthsBM25F(self.docsets))
         if self._searcher is not None:
             self._searcher.close()
         self._ix, self._searcher, self._folder = ix, searcher, folder

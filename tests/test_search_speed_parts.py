@@ -30,6 +30,7 @@ from service.boost import LANGUAGE_OFFSET, Boosted
 from service.cache import ResultCache
 from service.docsets import DocSets, to_bits
 from service.params import SearchParams
+from service.scoring import CachedLengthsBM25F
 from tests.support import search
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
@@ -139,6 +140,22 @@ def test_the_match_cache_size_comes_from_the_settings(make_app, index_dir):
     docsets = app.extensions["fahras"].handle.docsets
     assert search(app.test_client(), q="كاراباخ لاتشين")["total"] > 0
     assert docsets.max_bits_bytes == 2**19 and 0 < docsets.bits_bytes <= 2**19
+
+
+def test_cached_field_lengths_give_whooshs_scores(small_index):
+    docsets = DocSets()
+    queries = [wq.Term("body", "drone"), wq.Or([wq.Term("body", w) for w in WORDS[:4]]),
+               wq.And([wq.Term("body", "war"), wq.Term("body", "peace")])]
+    with small_index.searcher() as plain, \
+            small_index.searcher(weighting=CachedLengthsBM25F(docsets)) as cached:
+        for q in queries:
+            expected = {h["id"]: h.score for h in plain.search(q, limit=None)}
+            assert {h["id"]: h.score for h in cached.search(q, limit=None)} == expected
+            assert len(set(expected.values())) > 5
+        leaf = cached.leaf_searchers()[1][0]
+        lengths = docsets.lengths(leaf, "body")
+        assert list(lengths) == [leaf.reader().doc_field_length(n, "body")
+                                 for n in range(leaf.doc_count_all())]
 
 
 def test_the_index_has_several_segments(small_index):
