@@ -86,6 +86,9 @@ SETTINGS = (
             "Seconds a write waits for another writer before answering 503 with Retry-After."),
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
+    Setting("SEARCH_TIME_LIMIT", 1.0,
+            "Seconds a search may spend ranking (0: no limit); past it the page holds the "
+            "best documents ranked so far and `timed_out` is true."),
     Setting("MATCH_CACHE_MB", 32.0,
             "Megabytes of term bit sets each worker keeps for counting matches and facets "
             "(a term costs documents / 8 bytes per segment)."),

@@ -59,6 +59,7 @@ def _answer(app, searcher) -> dict:
     page = run_search(searcher, built, params, find_spans=_span_finder(app, built),
                       gazetteer=resources.gazetteer, docsets=app.handle.docsets,
                       prefer_lang=prefer_lang,
+                      time_limit=app.settings["SEARCH_TIME_LIMIT"] or None,
                       snippet_chars=app.settings["SNIPPET_CHARS"],
                       snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
     correction = None
@@ -70,6 +71,7 @@ def _answer(app, searcher) -> dict:
         "page": page.page,
         "per_page": page.per_page,
         "took_ms": page.took_ms,
+        "timed_out": page.timed_out,
         "query": {
             "text": params.q,
             "lang": guess.lang,

@@ -87,14 +87,15 @@ def build_spec(settings: dict) -> dict:
                                   "score": {"type": "number", "nullable": True}}},
         "SearchPage": {
             "type": "object",
-            "required": ["ok", "total", "page", "per_page", "took_ms", "query", "results",
-                         "facets"],
+            "required": ["ok", "total", "page", "per_page", "took_ms", "timed_out", "query",
+                         "results", "facets"],
             "properties": {
                 "ok": {"type": "boolean", "enum": [True]},
                 "total": {"type": "integer", "minimum": 0},
                 "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1},
                 "took_ms": {"type": "number"},
+                "timed_out": {"type": "boolean"},
                 "query": {"type": "object", "required": [
                     "text", "lang", "lang_method", "match", "language_first", "filters", "sort",
                     "terms", "expansions", "did_you_mean"], "properties": {

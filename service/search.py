@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import sorting
-from whoosh.collectors import SortingCollector, TopCollector
+from whoosh.collectors import SortingCollector, TopCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
@@ -51,18 +51,22 @@ class SearchPage:
     per_page: int
     match: str
     took_ms: float
+    #: True when ranking stopped at the time limit: the page is the best of the
+    #: documents ranked by then (the total and the facets still count every match).
+    timed_out: bool = False
     results: list[dict] = field(default_factory=list)
     facets: dict = field(default_factory=dict)
 
 
 def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
                find_spans: Callable[[str], list[Span]], gazetteer: Gazetteer, docsets: DocSets,
-               prefer_lang: str | None = None,
+               prefer_lang: str | None = None, time_limit: float | None = None,
                snippet_chars: int = 220, snippet_fragments: int = 2) -> SearchPage:
     """Search, fall back from all words to any word if needed, and build the results.
 
     :param find_spans: the spans of a text to mark (an ``index.spans.SpanFinder``).
     :param prefer_lang: documents in this language come first, each group by score.
+    :param time_limit: seconds the ranking may take (None: no limit).
     """
     started = time.perf_counter()
     match = "all"
@@ -75,10 +79,12 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     # the ranking keeps to the matching set when filters or exclusions shaped it (and
     # so never shows a document that Whoosh's AndNot matcher lets through: docsets)
     within = _within(matched) if allowed is not None or built.excluded is not None else None
-    hits = _ranked(searcher, built, params, match == "all", docsets, within,
-                   prefer_lang) if total else []
+    deadline = None if time_limit is None else started + time_limit
+    hits, timed_out = _ranked(searcher, built, params, match == "all", docsets, within,
+                              prefer_lang, deadline) if total else ([], False)
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
-                      took_ms=0.0, facets=facet_counts(matched, docsets, gazetteer))
+                      took_ms=0.0, timed_out=timed_out,
+                      facets=facet_counts(matched, docsets, gazetteer))
     first = (params.page - 1) * params.per_page
     for hit in hits[first:first + params.per_page]:
         stored = hit.fields()
@@ -117,10 +123,36 @@ def _within(matched: Matched) -> Callable[[Searcher], Members]:
 RESCORE_WINDOW = 100
 
 
+class Deadline(WrappingCollector):
+    """Stops collecting at ``deadline`` (a ``time.perf_counter()`` value), keeping
+    what ``child`` collected by then; ``timed_out`` tells whether it stopped.
+
+    Whoosh's ``TimeLimitCollector`` raises from a SIGALRM handler or needs a timer
+    thread per search; this one looks at the clock every 64 matches.
+    """
+
+    def __init__(self, child, deadline: float | None) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+        self.timed_out = False
+
+    def collect_matches(self) -> None:
+        if self.timed_out:
+            return
+        collect = self.child.collect
+        deadline = self.deadline
+        for n, sub_docnum in enumerate(self.child.matches(), 1):
+            collect(sub_docnum)
+            if deadline is not None and not n & 63 and time.perf_counter() > deadline:
+                self.timed_out = True
+                return
+
+
 def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
             docsets: DocSets, within: Callable[[Searcher], Members] | None,
-            prefer_lang: str | None) -> list:
-    """The best ``page × per_page`` hits, scored (or by date), within ``within``.
+            prefer_lang: str | None, deadline: float | None = None) -> tuple[list, bool]:
+    """The best ``page × per_page`` hits, scored (or by date), within ``within``, and
+    whether the ``deadline`` stopped the ranking.
 
     Relevance is one scored pass of the query without its proximity clause (Whoosh
     skips the blocks that cannot enter the top N, which a phrase clause would
@@ -132,10 +164,11 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
         query = Restricted(query, within)
     limit = params.page * params.per_page
     if params.sort != "relevance":
-        collector = SortingCollector(_by_date(newest_first=params.sort == "date"), limit=limit)
+        collector = Deadline(SortingCollector(_by_date(newest_first=params.sort == "date"),
+                                              limit=limit), deadline)
         searcher.search_with_collector(query, collector)
         results = collector.results()
-        return [results[i] for i in range(results.scored_length())]
+        return [results[i] for i in range(results.scored_length())], collector.timed_out
     rules = []
     if built.focus is not None:
         keys, weight = built.focus
@@ -146,13 +179,13 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
         rules.append((lambda leaf: docsets.column(leaf, "lang").get(prefer_lang, frozenset()),
                       1.0, LANGUAGE_OFFSET))
     window = max(limit, RESCORE_WINDOW) if built.proximity is not None else limit
-    collector = TopCollector(limit=window)
+    collector = Deadline(TopCollector(limit=window), deadline)
     searcher.search_with_collector(Boosted.chain(query, rules), collector)
     results = collector.results()
     hits = [results[i] for i in range(results.scored_length())]
     if built.proximity is not None and hits:
         _add_proximity(searcher, hits, built.proximity, rules)
-    return hits[:limit]
+    return hits[:limit], collector.timed_out
 
 
 def _add_proximity(searcher: Searcher, hits: list, proximity, rules) -> None:

@@ -17,6 +17,7 @@
 
 import json
 import random
+import time
 from collections import Counter
 
 import pytest
@@ -115,8 +116,9 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
         assert built.proximity is not None
         require_all = any(bits for _, _, bits in service.search.matching(
             searcher, built, True, docsets))
-        got = service.search._ranked(searcher, built, SearchParams(q=q, per_page=50),
-                                     require_all, docsets, None, prefer_lang)
+        got, timed_out = service.search._ranked(searcher, built, SearchParams(q=q, per_page=50),
+                                                require_all, docsets, None, prefer_lang)
+        assert not timed_out
         reference = built.ranked(require_all)
         if built.focus is not None:
             keys, weight = built.focus
@@ -156,6 +158,34 @@ def test_cached_field_lengths_give_whooshs_scores(small_index):
         lengths = docsets.lengths(leaf, "body")
         assert list(lengths) == [leaf.reader().doc_field_length(n, "body")
                                  for n in range(leaf.doc_count_all())]
+
+
+def test_the_deadline_stops_ranking_and_keeps_what_was_ranked(small_index):
+    from whoosh.collectors import TopCollector
+
+    from service.search import Deadline
+    q = wq.Or([wq.Term("body", w) for w in WORDS])
+    with small_index.searcher() as s:
+        total = len(list(s.docs_for_query(q)))
+        free = Deadline(TopCollector(limit=5000), None)
+        s.search_with_collector(q, free)
+        late = Deadline(TopCollector(limit=5000), time.perf_counter() - 1)
+        s.search_with_collector(q, late)
+    assert not free.timed_out and free.results().scored_length() == total > 1000
+    # it stops at the first clock check (64 matches) and skips the other segments
+    assert late.timed_out and late.results().scored_length() == 64
+
+
+def test_a_search_past_its_time_limit_says_so_and_still_counts_everything(make_app, tmp_path):
+    app = make_app(INDEX_DIR=str(tmp_path / "ix"), ADMIN_TOKEN=TOKEN)
+    client = app.test_client()
+    _post(client, *[_doc(f"d{n}", f"قصف على لاتشين رقم {n}") for n in range(150)])
+    body = search(client, q="لاتشين")
+    assert body["timed_out"] is False and body["total"] == 150
+    hurried = make_app(INDEX_DIR=str(tmp_path / "ix"), SEARCH_TIME_LIMIT=1e-9).test_client()
+    body = search(hurried, q="لاتشين")
+    assert body["timed_out"] is True and body["total"] == 150
+    assert len(body["results"]) == 10 and body["facets"]["lang"][0]["count"] == 150
 
 
 def test_the_index_has_several_segments(small_index):
