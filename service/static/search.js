@@ -394,6 +394,7 @@ function renderResults(data, state) {
 function renderSummary(data) {
   const parts = [plural("results_count", data.total)];
   if (data.total) parts.push(message("took", { s: formatNumber(data.took_ms / 1000, 2) }));
+  if (data.timed_out) parts.push(message("timed_out"));
   if (data.results.length && data.total > data.results.length) {
     const from = (data.page - 1) * data.per_page + 1;
     parts.push(`· ${message("showing", { from: formatNumber(from), to: formatNumber(from + data.results.length - 1) })}`);

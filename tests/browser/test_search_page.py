@@ -253,6 +253,21 @@ def test_slow_api_times_out_with_a_message(page, live_server, screenshot):
             pass             # the page gave up on this request already
 
 
+def test_a_search_stopped_at_the_time_limit_says_so(page, live_server):
+    def hurried(route):
+        response = route.fetch()
+        body = response.json()
+        assert body["timed_out"] is False
+        route.fulfill(response=response, json=body | {"timed_out": True})
+
+    page.route("**/api/search?*", hurried)
+    page.goto(live_server.url + "/?q=Lachin")
+    expect(results(page)).to_have_count(5)
+    expect(page.locator("#status")).to_contain_text("توقّف الترتيب عند الحدّ الزمني")
+    page.goto(live_server.url + "/?q=Lachin&ui=en")
+    expect(page.locator("#status")).to_contain_text("ranking stopped at the time limit")
+
+
 def test_bad_request_message_is_translated(page, live_server, screenshot):
     page.goto(live_server.url + "/?q=the")
     state = page.locator("#state")
