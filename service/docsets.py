@@ -21,7 +21,11 @@ query tree with ``|`` for Or, ``&`` for And, ``& ~`` for AndNot, from each term'
 postings read once and kept in a cache bounded in bytes (``max_bits_bytes``); a
 facet count is ``(matched & group).bit_count()``. Nodes whose matches depend on
 positions (phrases) are left to Whoosh's matcher. Deleted documents are masked out
-with the segment's live set, which is keyed by its deletion count.
+with the segment's live set, which is keyed by its deletion count. Groups kept as
+bits for counting (languages, sources, years, entities) are not kept as sets too.
+
+The scorer's field lengths (``lengths``, for ``service.scoring``) are kept here
+as well, per segment, as arrays.
 """
 
 import copy
@@ -142,14 +146,19 @@ class DocSets:
 
     def column_bits(self, leaf: Searcher, field: str,
                     key: Callable[[str], str] = lambda value: value) -> BitGroups:
-        """``column`` as bit sets."""
+        """``column`` as bit sets (computed from the column, not kept as sets too)."""
         return self._cached(leaf, ("column bits", field, key), lambda: {
-            value: to_bits(docs) for value, docs in self.column(leaf, field, key).items()})
+            value: to_bits(docs) for value, docs in _column_groups(leaf, field, key).items()})
 
     def terms_bits(self, leaf: Searcher, field: str) -> BitGroups:
-        """``terms`` as bit sets."""
-        return self._cached(leaf, ("terms bits", field), lambda: {
-            text: to_bits(docs) for text, docs in self.terms(leaf, field).items()})
+        """Every term of an indexed field and its documents in one segment, as bits."""
+        def compute() -> BitGroups:
+            reader = leaf.reader()
+            if field not in reader.indexed_field_names():
+                return {}
+            return {text: to_bits(_postings(leaf, field, text))
+                    for text in map(_text, reader.lexicon(field))}
+        return self._cached(leaf, ("terms bits", field), compute)
 
     def lengths(self, leaf: Searcher, field: str) -> Sequence[int] | None:
         """Every document's length of ``field`` in one segment (``service.scoring``),
@@ -201,29 +210,11 @@ class DocSets:
         return self._cached(leaf, ("any", field, texts), lambda: frozenset().union(
             *(self.term(leaf, field, text) for text in texts)))
 
-    def terms(self, leaf: Searcher, field: str) -> Groups:
-        """Every term of an indexed field and its documents in one segment."""
-        def compute() -> Groups:
-            reader = leaf.reader()
-            if field not in reader.indexed_field_names():
-                return {}
-            return {text: _postings(leaf, field, text)
-                    for text in map(_text, reader.lexicon(field))}
-        return self._cached(leaf, ("terms", field), compute)
-
     def column(self, leaf: Searcher, field: str,
                key: Callable[[str], str] = lambda value: value) -> Groups:
         """The documents of one segment grouped by ``key(value)`` of a sortable field."""
-        def compute() -> Groups:
-            reader = leaf.reader()
-            groups: dict[str, set[int]] = {}
-            if reader.has_column(field):
-                for docnum, value in enumerate(reader.column_reader(field)):
-                    value = _text(value)
-                    if value:
-                        groups.setdefault(key(value), set()).add(docnum)
-            return {value: frozenset(docs) for value, docs in groups.items()}
-        return self._cached(leaf, ("column", field, key), compute)
+        return self._cached(leaf, ("column", field, key), lambda: {
+            value: frozenset(docs) for value, docs in _column_groups(leaf, field, key).items()})
 
     def clear(self) -> None:
         """Forget every set (tests)."""
@@ -256,6 +247,19 @@ class DocSets:
             self._segments.move_to_end(segment)
             while len(self._segments) > self.max_segments:
                 self._segments.popitem(last=False)
+
+
+def _column_groups(leaf: Searcher, field: str,
+                   key: Callable[[str], str]) -> dict[str, list[int]]:
+    """The documents of one segment grouped by ``key(value)`` of a sortable field."""
+    reader = leaf.reader()
+    groups: dict[str, list[int]] = {}
+    if reader.has_column(field):
+        for docnum, value in enumerate(reader.column_reader(field)):
+            value = _text(value)
+            if value:
+                groups.setdefault(key(value), []).append(docnum)
+    return groups
 
 
 def _and_not_free(q: wq.Query) -> wq.Query:

@@ -12,11 +12,12 @@ Elasticsearch, rather than silently showing the last page.
 A search has two parts. **What matches** (the total and the facet counts) is set
 algebra on cached bit sets (``DocSets.matching``), with no scoring. **The order**
 is one scored pass with Whoosh's top-N collector keeping the best ``page ×
-per_page``, with block skipping (a block whose best possible score cannot enter
-the top N is passed over), and only when something matches. The filters restrict
-the query to a cached set; the focus bonus and the language-first order are score
-bonuses (``service.boost``), not a second run of the query nor a sort of every
-match. Sorted by date, Whoosh's sorting collector orders the matches.
+per_page`` (with block skipping), only when something matches, and within
+``SEARCH_TIME_LIMIT`` (``Deadline``). The filters and exclusions restrict the
+ranking to the matching bits; the focus bonus and the language-first order are
+score bonuses (``service.boost``), not a second run of the query nor a sort of
+every match; the proximity bonus is added to the best ``RESCORE_WINDOW`` hits
+afterwards. Sorted by date, Whoosh's sorting collector orders the matches.
 """
 
 import time
@@ -154,10 +155,10 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
     """The best ``page × per_page`` hits, scored (or by date), within ``within``, and
     whether the ``deadline`` stopped the ranking.
 
-    Relevance is one scored pass of the query without its proximity clause (Whoosh
-    skips the blocks that cannot enter the top N, which a phrase clause would
-    prevent), then the proximity bonus for the best ``RESCORE_WINDOW`` hits only:
-    near words on common words cost seconds over every match at 100,000 articles.
+    Relevance is one scored pass of the query without its proximity clause, then
+    the proximity bonus for the best ``RESCORE_WINDOW`` hits only: evaluated at
+    every match, the phrase clause cost over a second for two common words at
+    100,000 articles.
     """
     query = built.matching(require_all)
     if within is not None:
