@@ -675,6 +675,13 @@ def run_size(size: int, args, parts: list[str]) -> dict:
     return results
 
 
+def _size_results() -> list[Path]:
+    """``var/bench/results-<size>.json`` by size (copies such as ``results-10000-before``
+    or ``--out`` files are left out of the growth table)."""
+    files = [p for p in BENCH_DIR.glob("results-*.json") if p.stem[8:].isdigit()]
+    return sorted(files, key=lambda p: int(p.stem[8:]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.bench",
                                      description=__doc__.splitlines()[0])
@@ -708,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         files = ([Path(args.out)] if args.out else
                  [BENCH_DIR / f"results-{n}.json" for n in args.size] if args.size else
-                 sorted(BENCH_DIR.glob("results-*.json"), key=lambda p: int(p.stem[8:])))
+                 _size_results())
         results = [json.loads(p.read_text()) for p in files if p.exists()]
         for r in results:
             print(render(r) + "\n")
@@ -728,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         results = run_size(size, args, parts)
         print(render(results), flush=True)
-    everything = [json.loads(p.read_text()) for p in sorted(BENCH_DIR.glob("results-*.json"))]
+    everything = [json.loads(p.read_text()) for p in _size_results()]
     growth = render_growth(everything)
     if growth:
         print(growth)
