@@ -20,7 +20,8 @@ are bit sets (a Python ``int``, bit n for document n): ``matching`` evaluates th
 query tree with ``|`` for Or, ``&`` for And, ``& ~`` for AndNot, from each term's
 postings read once and kept in a cache bounded in bytes (``max_bits_bytes``); a
 facet count is ``(matched & group).bit_count()``. Nodes whose matches depend on
-positions (phrases) are left to Whoosh's matcher. Deleted documents are masked out
+positions (phrases) are left to Whoosh's matcher, and their bits cached like a
+term's. Deleted documents are masked out
 with the segment's live set, which is keyed by its deletion count. Groups kept as
 bits for counting (languages, sources, years, entities) are not kept as sets too.
 
@@ -104,16 +105,20 @@ class DocSets:
     def term_bits(self, leaf: Searcher, field: str, text: str) -> int:
         """The documents of one segment holding ``text`` in ``field`` (bits; cached
         within ``max_bits_bytes``, least recently used first out)."""
+        return self._bits_cached(leaf, (field, text),
+                                 lambda: to_bits(_postings(leaf, field, text)))
+
+    def _bits_cached(self, leaf: Searcher, key: tuple, compute: Callable[[], int]) -> int:
         segment = _segment_id(leaf)
         if segment is None:
-            return to_bits(_postings(leaf, field, text))
-        key = (segment, field, text)
+            return compute()
+        key = (segment, *key)
         with self._lock:
             bits = self._bits.get(key)
             if bits is not None:
                 self._bits.move_to_end(key)
                 return bits
-        bits = to_bits(_postings(leaf, field, text))
+        bits = compute()
         size = _bytes(bits)
         with self._lock:
             if key not in self._bits and size <= self.max_bits_bytes:
@@ -193,9 +198,12 @@ class DocSets:
         if kind is wq.AndNot:
             bits = self._eval(leaf, q.a)
             return bits & ~self._eval(leaf, q.b) if bits else 0
-        # anything else (phrases: their matches depend on positions): Whoosh's matcher
-        matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
-        return to_bits(matcher.all_ids()) if matcher.is_active() else 0
+        # anything else (phrases: their matches depend on positions): Whoosh's matcher,
+        # kept like a term's (a translation's phrase recurs across queries)
+        def compute() -> int:
+            matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
+            return to_bits(matcher.all_ids()) if matcher.is_active() else 0
+        return self._bits_cached(leaf, ("query", q), compute)
 
     # ------------------------------------------------------------ frozensets
 
