@@ -15,6 +15,7 @@ give (``tests/test_spans.py`` compares both on articles and random text):
 * a gazetteer name whose ``@key`` is a query term: from its first word to its last.
 """
 
+import re
 from collections.abc import Iterable
 
 from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
@@ -51,20 +52,22 @@ class SpanFinder:
     def __call__(self, text: str) -> list[Span]:
         """Sorted, merged (start, end) character spans of the words of ``text`` that
         the analysis chains would index under one of the terms or name keys."""
-        hits, decide = self._hits, self._decide
-        spans = []
-        if not self.entities:
-            for match in WORD_RE.finditer(text):
-                surface = match.group()
-                hit = hits.get(surface)
-                if hit is None:
-                    hit = hits[surface] = decide(surface, match.lastgroup)
-                if hit:
-                    spans.append(match.span())
-            return merge(spans)
+        if not self.entities:       # (words too long to index are decided False)
+            return merge(self._word_spans(WORD_RE.finditer(text)))
         # the gazetteer reads the whole word sequence (as iter_words gives it)
         words = [m for m in WORD_RE.finditer(text) if m.end() - m.start() <= MAX_WORD_LENGTH]
+        spans = self._word_spans(words)
         info = self.resources.word_info
+        norms = [info(m.group(), m.lastgroup).norm for m in words]
+        for name in self.resources.gazetteer.find(norms):
+            if name.key in self.entities:
+                spans.append((words[name.start].start(), words[name.end - 1].end()))
+        return merge(spans)
+
+    def _word_spans(self, words: Iterable[re.Match]) -> list[Span]:
+        """The spans of the words whose own terms match (each spelling decided once)."""
+        hits, decide = self._hits, self._decide
+        spans = []
         for match in words:
             surface = match.group()
             hit = hits.get(surface)
@@ -72,11 +75,7 @@ class SpanFinder:
                 hit = hits[surface] = decide(surface, match.lastgroup)
             if hit:
                 spans.append(match.span())
-        norms = [info(m.group(), m.lastgroup).norm for m in words]
-        for name in self.resources.gazetteer.find(norms):
-            if name.key in self.entities:
-                spans.append((words[name.start].start(), words[name.end - 1].end()))
-        return merge(spans)
+        return spans
 
     def _decide(self, surface: str, script: str) -> bool:
         if len(surface) > MAX_WORD_LENGTH:
