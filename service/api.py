@@ -41,9 +41,10 @@ def search():
         if cached is not None:
             return cached | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
         payload = _answer(app, searcher)
-        per_page = app.settings["DEFAULT_PER_PAGE"]
-        app.results.put(generation, key, payload,
-                        weight=max(1, -(-len(payload["results"]) // per_page)))
+        if not payload["timed_out"]:        # a partial ranking is not kept (Elasticsearch)
+            per_page = app.settings["DEFAULT_PER_PAGE"]
+            app.results.put(generation, key, payload,
+                            weight=max(1, -(-len(payload["results"]) // per_page)))
         return payload
 
     return jsonify(app.handle.run(work))

@@ -182,10 +182,13 @@ def test_a_search_past_its_time_limit_says_so_and_still_counts_everything(make_a
     _post(client, *[_doc(f"d{n}", f"قصف على لاتشين رقم {n}") for n in range(150)])
     body = search(client, q="لاتشين")
     assert body["timed_out"] is False and body["total"] == 150
-    hurried = make_app(INDEX_DIR=str(tmp_path / "ix"), SEARCH_TIME_LIMIT=1e-9).test_client()
-    body = search(hurried, q="لاتشين")
+    hurried = make_app(INDEX_DIR=str(tmp_path / "ix"), SEARCH_TIME_LIMIT=1e-9)
+    body = search(hurried.test_client(), q="لاتشين")
     assert body["timed_out"] is True and body["total"] == 150
     assert len(body["results"]) == 10 and body["facets"]["lang"][0]["count"] == 150
+    # a partial ranking is not kept for the next request
+    assert hurried.extensions["fahras"].results.weight == 0
+    assert app.extensions["fahras"].results.weight == 1
 
 
 def test_the_index_has_several_segments(small_index):
