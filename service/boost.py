@@ -16,8 +16,11 @@ set that ``service.docsets`` computed once per segment. The bounds Whoosh uses t
 skip blocks (``max_quality``, ``block_quality``) are scaled the same way, so skipping
 stays correct.
 
-``Restricted(query, docs)`` matches what ``query`` matches within ``docs(leaf)``:
-the filters (language, place, source, year, dates) as sets of ``service.docsets``.
+Several rules go in one wrapper (``Boosted.chain``), applied in order.
+
+``Restricted(query, docs)`` matches what ``query`` matches within ``docs(leaf)``
+(anything with ``in``): the search keeps its ranking to the matching documents,
+as bits of ``service.docsets``, when filters or exclusions shaped them.
 """
 
 from collections.abc import Callable

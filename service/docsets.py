@@ -131,7 +131,7 @@ class DocSets:
 
     @property
     def bits_bytes(self) -> int:
-        """The bytes held by cached term bit sets."""
+        """The bytes held by cached term and phrase bit sets."""
         return self._bits_bytes
 
     def live(self, leaf: Searcher) -> int:
@@ -141,7 +141,7 @@ class DocSets:
         deleted = total - reader.doc_count()
         # deletions only ever grow within a segment: their count tells the versions
         # apart, and a newer version replaces the older one
-        version, bits = self._cached(leaf, ("live",), lambda: (None, 0))
+        version, bits = self._peek(leaf, ("live",)) or (None, 0)
         if version != deleted:
             bits = (1 << total) - 1
             if deleted:
@@ -244,6 +244,12 @@ class DocSets:
         value = compute()
         self._store(leaf, key, value)
         return value
+
+    def _peek(self, leaf: Searcher, key: Hashable):
+        """The cached value of ``key`` for this segment, or None."""
+        segment = _segment_id(leaf)
+        with self._lock:
+            return self._segments.get(segment, {}).get(key)
 
     def _store(self, leaf: Searcher, key: Hashable, value: object) -> None:
         segment = _segment_id(leaf)

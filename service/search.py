@@ -32,7 +32,7 @@ from whoosh.searching import Searcher
 from index.gazetteer import Gazetteer
 from index.readers import is_web_url
 from index.spans import Span
-from service.boost import LANGUAGE_OFFSET, Boosted, Restricted, gain
+from service.boost import LANGUAGE_OFFSET, Boosted, Restricted, Rule, gain
 from service.docsets import DocSets, Members, to_bits
 from service.params import SearchParams
 from service.query import BuiltQuery
@@ -170,15 +170,7 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
         searcher.search_with_collector(query, collector)
         results = collector.results()
         return [results[i] for i in range(results.scored_length())], collector.timed_out
-    rules = []
-    if built.focus is not None:
-        keys, weight = built.focus
-        rules.append((lambda leaf: docsets.any_term(leaf, "entities", keys), 1.0 + weight, 0.0))
-        for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
-            rules.append((lambda leaf, key=key: docsets.term(leaf, "entities", key), 1.0, weight))
-    if prefer_lang:
-        rules.append((lambda leaf: docsets.column(leaf, "lang").get(prefer_lang, frozenset()),
-                      1.0, LANGUAGE_OFFSET))
+    rules = bonus_rules(built, docsets, prefer_lang)
     window = max(limit, RESCORE_WINDOW) if built.proximity is not None else limit
     collector = Deadline(TopCollector(limit=window), deadline)
     searcher.search_with_collector(Boosted.chain(query, rules), collector)
@@ -187,6 +179,21 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
     if built.proximity is not None and hits:
         _add_proximity(searcher, hits, built.proximity, rules)
     return hits[:limit], collector.timed_out
+
+
+def bonus_rules(built: BuiltQuery, docsets: DocSets, prefer_lang: str | None) -> list[Rule]:
+    """The score rules of a search (``Boosted.chain``): the focus bonus, then the
+    language-first offset."""
+    rules: list[Rule] = []
+    if built.focus is not None:
+        keys, weight = built.focus
+        rules.append((lambda leaf: docsets.any_term(leaf, "entities", keys), 1.0 + weight, 0.0))
+        for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
+            rules.append((lambda leaf, key=key: docsets.term(leaf, "entities", key), 1.0, weight))
+    if prefer_lang:
+        rules.append((lambda leaf: docsets.column(leaf, "lang").get(prefer_lang, frozenset()),
+                      1.0, LANGUAGE_OFFSET))
+    return rules
 
 
 def _add_proximity(searcher: Searcher, hits: list, proximity, rules) -> None:

@@ -119,22 +119,36 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
         got, timed_out = service.search._ranked(searcher, built, SearchParams(q=q, per_page=50),
                                                 require_all, docsets, None, prefer_lang)
         assert not timed_out
+        # the proximity clause inside the query; the same rules as nested wrappers
         reference = built.ranked(require_all)
-        if built.focus is not None:
-            keys, weight = built.focus
-            reference = Boosted(reference, lambda leaf: docsets.any_term(
-                leaf, "entities", keys), factor=1.0 + weight)
-            for key in keys:
-                reference = Boosted(reference, lambda leaf, key=key: docsets.term(
-                    leaf, "entities", key), offset=weight)
-        if prefer_lang:
-            reference = Boosted(reference, lambda leaf: docsets.column(leaf, "lang").get(
-                prefer_lang, frozenset()), offset=LANGUAGE_OFFSET)
+        for rule in service.search.bonus_rules(built, docsets, prefer_lang):
+            reference = Boosted(reference, *rule)
         everything = [(h.docnum, h.score) for h in searcher.search(reference, limit=None)]
     everything.sort(key=lambda item: (-item[1], item[0]))
     assert len(got) == len(everything) > 1
     assert [h.docnum for h in got] == [d for d, _ in everything]
     assert [h.score for h in got] == pytest.approx([score for _, score in everything])
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 4])
+def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, window):
+    monkeypatch.setattr(service.search, "RESCORE_WINDOW", window)
+    fahras = app.extensions["fahras"]
+    docsets = DocSets()
+    q = "أذربيجان أرمينيا"
+    with fahras.handle.searcher() as searcher:
+        built = service.api._build(q, fahras, searcher)
+        got, _ = service.search._ranked(searcher, built, SearchParams(q=q, per_page=1),
+                                        True, docsets, None, "ar")
+        rules = service.search.bonus_rules(built, docsets, "ar")
+        without = [h.docnum for h in searcher.search(
+            Boosted.chain(built.matching(True), rules), limit=None)]
+        full = {h.docnum: h.score for h in searcher.search(
+            Boosted.chain(built.ranked(True), rules), limit=None)}
+    # the best of the `window` best without the bonus, once each has its bonus
+    assert len(without) > 4
+    assert got[0].docnum == min(without[:window], key=lambda d: (-full[d], d))
+    assert got[0].score == pytest.approx(full[got[0].docnum])
 
 
 def test_the_match_cache_size_comes_from_the_settings(make_app, index_dir):
