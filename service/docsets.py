@@ -4,8 +4,8 @@ Facet counts, filters, the language-first order and the focus bonus all ask the
 same questions of every search: which documents are Arabic, which mention
 Azerbaijan, which come from this source or year. Whoosh answers them by reading
 postings or un-inverting a field at every search (a third of a search's time);
-here each answer is a ``frozenset`` of a segment's document numbers, computed at
-its first use.
+here each answer is a bit set of a segment's document numbers, computed at its
+first use (the date filter still uses ``column``'s sets of a sortable field).
 
 A segment never changes once written, except for deletions, and these sets are
 only ever intersected with what a query matched, which never holds a deleted
@@ -21,12 +21,12 @@ query tree with ``|`` for Or, ``&`` for And, ``& ~`` for AndNot, from each term'
 postings read once and kept in a cache bounded in bytes (``max_bits_bytes``); a
 facet count is ``(matched & group).bit_count()``. Nodes whose matches depend on
 positions (phrases) are left to Whoosh's matcher, and their bits cached like a
-term's. Deleted documents are masked out
-with the segment's live set, which is keyed by its deletion count. Groups kept as
-bits for counting (languages, sources, years, entities) are not kept as sets too.
+term's. Deleted documents are masked out with the segment's live set, which is
+keyed by its deletion count.
 
-The scorer's field lengths (``lengths``, for ``service.scoring``) are kept here
-as well, per segment, as arrays.
+The postings themselves (``postings``: document numbers and weights as numpy
+arrays, for ``service.ranking``) share the term bits' byte-bounded cache, and the
+scorer's field lengths (``lengths``) are kept per segment as arrays.
 """
 
 import copy
@@ -34,7 +34,9 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import NamedTuple
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -46,6 +48,13 @@ MAX_BITS_BYTES = 32 * 2**20
 
 Groups = dict[str, frozenset[int]]
 BitGroups = dict[str, int]
+
+
+class Postings(NamedTuple):
+    """A term's postings in one segment: document numbers (ascending) and weights."""
+
+    ids: np.ndarray
+    weights: np.ndarray
 
 
 def to_bits(ids: Iterable[int]) -> int:
@@ -61,6 +70,27 @@ def to_bits(ids: Iterable[int]) -> int:
     for docnum in ids:
         buffer[docnum >> 3] |= 1 << (docnum & 7)
     return int.from_bytes(buffer, "little")
+
+
+def ids_to_bits(ids: np.ndarray, size: int) -> int:
+    """A bit set of the document numbers in an array, all below ``size``.
+
+    >>> bin(ids_to_bits(np.array([0, 3, 4]), 8))
+    '0b11001'
+    """
+    mask = np.zeros(size, bool)
+    mask[ids] = True
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def bits_mask(bits: int, size: int) -> np.ndarray:
+    """A bit set as an array of ``size`` booleans (bit n at index n).
+
+    >>> bits_mask(to_bits([0, 3]), 5).tolist()
+    [True, False, False, True, False]
+    """
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
 
 
 class Members:
@@ -105,33 +135,48 @@ class DocSets:
     def term_bits(self, leaf: Searcher, field: str, text: str) -> int:
         """The documents of one segment holding ``text`` in ``field`` (bits; cached
         within ``max_bits_bytes``, least recently used first out)."""
-        return self._bits_cached(leaf, (field, text),
-                                 lambda: to_bits(_postings(leaf, field, text)))
+        return self._bits_cached(leaf, (field, text), lambda: ids_to_bits(
+            self.postings(leaf, field, text).ids, leaf.doc_count_all()))
 
-    def _bits_cached(self, leaf: Searcher, key: tuple, compute: Callable[[], int]) -> int:
+    def query_bits(self, leaf: Searcher, q: wq.Query) -> int:
+        """The documents of one segment that ``q`` matches by Whoosh's matcher (for
+        phrases: their matches depend on positions), deletions included (bits;
+        cached with the term bit sets)."""
+        def compute() -> int:
+            matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
+            return to_bits(matcher.all_ids()) if matcher.is_active() else 0
+        return self._bits_cached(leaf, ("query", q), compute)
+
+    def postings(self, leaf: Searcher, field: str, text: str) -> Postings:
+        """The document numbers (ascending) and weights of a term's postings in one
+        segment, as arrays (``service.ranking``; cached with the bit sets)."""
+        return self._bits_cached(leaf, ("postings", field, text),
+                                 lambda: read_postings(leaf.reader(), field, text))
+
+    def _bits_cached(self, leaf: Searcher, key: tuple, compute: Callable[[], object]):
         segment = _segment_id(leaf)
         if segment is None:
             return compute()
         key = (segment, *key)
         with self._lock:
-            bits = self._bits.get(key)
-            if bits is not None:
+            value = self._bits.get(key)
+            if value is not None:
                 self._bits.move_to_end(key)
-                return bits
-        bits = compute()
-        size = _bytes(bits)
+                return value
+        value = compute()
+        size = _bytes(value)
         with self._lock:
             if key not in self._bits and size <= self.max_bits_bytes:
-                self._bits[key] = bits
+                self._bits[key] = value
                 self._bits_bytes += size
                 while self._bits_bytes > self.max_bits_bytes:
                     _, dropped = self._bits.popitem(last=False)
                     self._bits_bytes -= _bytes(dropped)
-        return bits
+        return value
 
     @property
     def bits_bytes(self) -> int:
-        """The bytes held by cached term and phrase bit sets."""
+        """The bytes held by cached term and phrase bit sets and postings arrays."""
         return self._bits_bytes
 
     def live(self, leaf: Searcher) -> int:
@@ -161,7 +206,8 @@ class DocSets:
             reader = leaf.reader()
             if field not in reader.indexed_field_names():
                 return {}
-            return {text: to_bits(_postings(leaf, field, text))
+            size = leaf.doc_count_all()
+            return {text: ids_to_bits(read_postings(reader, field, text).ids, size)
                     for text in map(_text, reader.lexicon(field))}
         return self._cached(leaf, ("terms bits", field), compute)
 
@@ -200,23 +246,9 @@ class DocSets:
             return bits & ~self._eval(leaf, q.b) if bits else 0
         # anything else (phrases: their matches depend on positions): Whoosh's matcher,
         # kept like a term's (a translation's phrase recurs across queries)
-        def compute() -> int:
-            matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
-            return to_bits(matcher.all_ids()) if matcher.is_active() else 0
-        return self._bits_cached(leaf, ("query", q), compute)
+        return self.query_bits(leaf, q)
 
     # ------------------------------------------------------------ frozensets
-
-    def term(self, leaf: Searcher, field: str, text: str) -> frozenset[int]:
-        """The documents of one segment (``leaf``) that hold ``text`` in ``field``."""
-        return self._cached(leaf, ("term", field, text),
-                            lambda: _postings(leaf, field, text))
-
-    def any_term(self, leaf: Searcher, field: str, texts: Iterable[str]) -> frozenset[int]:
-        """The documents of one segment that hold any of ``texts`` in ``field``."""
-        texts = tuple(sorted(texts))
-        return self._cached(leaf, ("any", field, texts), lambda: frozenset().union(
-            *(self.term(leaf, field, text) for text in texts)))
 
     def column(self, leaf: Searcher, field: str,
                key: Callable[[str], str] = lambda value: value) -> Groups:
@@ -301,15 +333,42 @@ def _segment_id(leaf: Searcher) -> str | None:
     return None if segment is None else segment.segment_id()
 
 
-def _postings(leaf: Searcher, field: str, text) -> frozenset[int]:
-    reader = leaf.reader()
+def read_postings(reader, field: str, text: str) -> Postings:
+    """A term's postings in one segment as arrays (empty when it has none).
+
+    Whoosh's own codec is read a block at a time (a tuple of ids and an array of
+    weights per block of up to 128 postings); any other matcher one posting at a
+    time, through its public methods.
+    """
     if (field, text) not in reader:
-        return frozenset()
-    return frozenset(reader.postings(field, text).all_ids())
+        return Postings(np.empty(0, np.int32), np.empty(0, np.float64))
+    matcher = reader.postings(field, text)
+    ids: list[int] = []
+    weights: list[float] = []
+    if all(hasattr(matcher, name) for name in _BLOCK_READER):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return Postings(np.array(ids, np.int32), np.array(weights, np.float64))
 
 
-def _bytes(bits: int) -> int:
-    return (bits.bit_length() + 7) // 8
+#: What ``read_postings`` needs of Whoosh's codec (whoosh3 and whoosh-reloaded's
+#: ``W3LeafMatcher``) to read whole blocks.
+_BLOCK_READER = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block")
+
+
+def _bytes(value) -> int:
+    if isinstance(value, Postings):
+        return value.ids.nbytes + value.weights.nbytes
+    return (value.bit_length() + 7) // 8
 
 
 def _text(value) -> str:

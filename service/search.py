@@ -11,13 +11,13 @@ Elasticsearch, rather than silently showing the last page.
 
 A search has two parts. **What matches** (the total and the facet counts) is set
 algebra on cached bit sets (``DocSets.matching``), with no scoring. **The order**
-is one scored pass with Whoosh's top-N collector keeping the best ``page ×
-per_page`` (with block skipping), only when something matches, and within
-``SEARCH_TIME_LIMIT`` (``Deadline``). The filters and exclusions restrict the
-ranking to the matching bits; the focus bonus and the language-first order are
-score bonuses (``service.boost``), not a second run of the query nor a sort of
-every match; the proximity bonus is added to the best ``RESCORE_WINDOW`` hits
-afterwards. Sorted by date, Whoosh's sorting collector orders the matches.
+scores those matching documents over arrays (``service.ranking``) and keeps the
+best ``page × per_page``, only when something matches, and within
+``SEARCH_TIME_LIMIT``; the focus bonus and the language-first order are score
+rules (``service.boost``), not a second run of the query nor a sort of every
+match; the proximity bonus is added to the best ``RESCORE_WINDOW`` hits
+afterwards. Sorted by date, Whoosh's sorting collector orders the matches (within
+the matching bits when filters or exclusions shaped them, ``Deadline``).
 """
 
 import time
@@ -26,16 +26,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import sorting
-from whoosh.collectors import SortingCollector, TopCollector, WrappingCollector
+from whoosh.collectors import SortingCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
 from index.readers import is_web_url
 from index.spans import Span
-from service.boost import LANGUAGE_OFFSET, Boosted, Restricted, Rule, gain
+from service.boost import LANGUAGE_OFFSET, Restricted, Rule, gain
 from service.docsets import DocSets, Members, to_bits
 from service.params import SearchParams
 from service.query import BuiltQuery
+from service.ranking import rank
 from service.snippets import make_snippet, mark
 
 #: (segment searcher, offset of its document numbers, the documents matched in it as
@@ -81,8 +82,8 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     # so never shows a document that Whoosh's AndNot matcher lets through: docsets)
     within = _within(matched) if allowed is not None or built.excluded is not None else None
     deadline = None if time_limit is None else started + time_limit
-    hits, timed_out = _ranked(searcher, built, params, match == "all", docsets, within,
-                              prefer_lang, deadline) if total else ([], False)
+    hits, timed_out = _ranked(searcher, built, params, match == "all", docsets, matched,
+                              within, prefer_lang, deadline) if total else ([], False)
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
                       took_ms=0.0, timed_out=timed_out,
                       facets=facet_counts(matched, docsets, gazetteer))
@@ -150,21 +151,22 @@ class Deadline(WrappingCollector):
 
 
 def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
-            docsets: DocSets, within: Callable[[Searcher], Members] | None,
+            docsets: DocSets, matched: Matched, within: Callable[[Searcher], Members] | None,
             prefer_lang: str | None, deadline: float | None = None) -> tuple[list, bool]:
-    """The best ``page × per_page`` hits, scored (or by date), within ``within``, and
-    whether the ``deadline`` stopped the ranking.
+    """The best ``page × per_page`` of the ``matched`` documents, scored (or by
+    date), and whether the ``deadline`` stopped the ranking.
 
-    Relevance is one scored pass of the query without its proximity clause, then
-    the proximity bonus for the best ``RESCORE_WINDOW`` hits only: evaluated at
-    every match, the phrase clause cost over a second for two common words at
-    100,000 articles.
+    Relevance is the query without its proximity clause, scored over arrays
+    (``service.ranking``), then the proximity bonus for the best ``RESCORE_WINDOW``
+    hits only: evaluated at every match, the phrase clause cost over a second for
+    two common words at 100,000 articles. By date, Whoosh's sorting collector
+    orders the matches (within ``within`` when filters or exclusions shaped them).
     """
-    query = built.matching(require_all)
-    if within is not None:
-        query = Restricted(query, within)
     limit = params.page * params.per_page
     if params.sort != "relevance":
+        query = built.matching(require_all)
+        if within is not None:
+            query = Restricted(query, within)
         collector = Deadline(SortingCollector(_by_date(newest_first=params.sort == "date"),
                                               limit=limit), deadline)
         searcher.search_with_collector(query, collector)
@@ -172,31 +174,40 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
         return [results[i] for i in range(results.scored_length())], collector.timed_out
     rules = bonus_rules(built, docsets, prefer_lang)
     window = max(limit, RESCORE_WINDOW) if built.proximity is not None else limit
-    collector = Deadline(TopCollector(limit=window), deadline)
-    searcher.search_with_collector(Boosted.chain(query, rules), collector)
-    results = collector.results()
-    hits = [results[i] for i in range(results.scored_length())]
+    hits, timed_out = rank(searcher, built.matching(require_all), matched, rules, window,
+                           docsets, deadline)
     if built.proximity is not None and hits:
-        _add_proximity(searcher, hits, built.proximity, rules)
-    return hits[:limit], collector.timed_out
+        if deadline is not None and time.perf_counter() > deadline:
+            timed_out = True            # ranked without the proximity bonus
+        else:
+            _add_proximity(searcher, hits, built.proximity, rules)
+    return hits[:limit], timed_out
 
 
 def bonus_rules(built: BuiltQuery, docsets: DocSets, prefer_lang: str | None) -> list[Rule]:
-    """The score rules of a search (``Boosted.chain``): the focus bonus, then the
+    """The score rules of a search (``service.boost``): the focus bonus, then the
     language-first offset."""
     rules: list[Rule] = []
     if built.focus is not None:
         keys, weight = built.focus
-        rules.append((lambda leaf: docsets.any_term(leaf, "entities", keys), 1.0 + weight, 0.0))
+        rules.append((lambda leaf: _any_entity(leaf, docsets, keys), 1.0 + weight, 0.0))
         for key in keys:        # and FOCUS_WEIGHT more for each focus entity it mentions
-            rules.append((lambda leaf, key=key: docsets.term(leaf, "entities", key), 1.0, weight))
+            rules.append((lambda leaf, key=key: docsets.term_bits(leaf, "entities", key),
+                          1.0, weight))
     if prefer_lang:
-        rules.append((lambda leaf: docsets.column(leaf, "lang").get(prefer_lang, frozenset()),
+        rules.append((lambda leaf: docsets.column_bits(leaf, "lang").get(prefer_lang, 0),
                       1.0, LANGUAGE_OFFSET))
     return rules
 
 
-def _add_proximity(searcher: Searcher, hits: list, proximity, rules) -> None:
+def _any_entity(leaf: Searcher, docsets: DocSets, keys: tuple[str, ...]) -> int:
+    bits = 0
+    for key in keys:
+        bits |= docsets.term_bits(leaf, "entities", key)
+    return bits
+
+
+def _add_proximity(searcher: Searcher, hits: list, proximity, rules: list[Rule]) -> None:
     """Add each hit's proximity score (scaled by its boost factors, as if the clause
     had been part of the scored query) and sort the hits again."""
     context = searcher.context()
@@ -207,7 +218,7 @@ def _add_proximity(searcher: Searcher, hits: list, proximity, rules) -> None:
         if not inside:
             continue
         matcher = proximity.matcher(leaf, context)
-        sets = tuple((docs(leaf), factor, offset_) for docs, factor, offset_ in rules)
+        sets = tuple((Members(docs(leaf)), factor, offset_) for docs, factor, offset_ in rules)
         for hit in inside:
             docnum = hit.docnum - offset
             if not matcher.is_active():

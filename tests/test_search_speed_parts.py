@@ -1,10 +1,8 @@
 """The parts that make a search cheaper give the answers of the plain way.
 
-* ``service.boost.Boosted``: the bonus lands on the set's documents only, matches
-  what its query matches, and Whoosh's top-N (with block skipping) orders as a full
-  sort by the boosted score would; a chain of rules scores as nested wrappers.
 * ``service.search`` proximity rescoring: within the window, the order and scores
-  are those of the proximity clause scored inside the query for every match.
+  are those of the proximity clause scored inside the query for every match
+  (``service.ranking``, itself held to Whoosh's scores in ``tests/test_ranking.py``).
 * ``service.docsets`` bit sets: ``matching`` finds exactly the documents Whoosh's
   matchers find, on random query trees over several segments with deletions made
   after the cache was filled; its cache stays within its byte bound.
@@ -27,10 +25,10 @@ from whoosh.filedb.filestore import RamStorage
 
 import service.api
 import service.search
-from service.boost import LANGUAGE_OFFSET, Boosted
 from service.cache import ResultCache
 from service.docsets import DocSets, to_bits
 from service.params import SearchParams
+from service.ranking import rank
 from service.scoring import CachedLengthsBM25F
 from tests.support import search
 
@@ -54,54 +52,17 @@ def small_index():
     return ix
 
 
-def _focus(docsets):
-    return lambda leaf: docsets.term(leaf, "tag", "focus")
-
-
-def test_boosted_scores_only_the_sets_documents(small_index):
-    docsets = DocSets()
-    base = wq.Term("body", "ceasefire")
-    with small_index.searcher() as s:
-        plain = {h["id"]: (h.score, h["tag"]) for h in s.search(base, limit=None)}
-        boosted = {h["id"]: h.score for h in s.search(
-            Boosted(base, _focus(docsets), factor=3.0, offset=2.0), limit=None)}
-    assert set(boosted) == set(plain)
-    assert {tag for _, tag in plain.values()} == {"focus", "other"}
-    for doc_id, (score, tag) in plain.items():
-        expected = score * 3.0 + 2.0 if tag == "focus" else score
-        assert boosted[doc_id] == pytest.approx(expected)
-
-
-@pytest.mark.parametrize("offset", [0.0, LANGUAGE_OFFSET])
-def test_top_n_orders_like_a_full_sort(small_index, offset):
-    docsets = DocSets()
-    q = Boosted(wq.Or([wq.Term("body", "drone"), wq.Term("body", "border")]),
-                _focus(docsets), factor=1.5, offset=offset)
-    with small_index.searcher() as s:
-        everything = [(round(h.score, 6), h["id"]) for h in s.search(q, limit=None)]
-        top = [(round(h.score, 6), h["id"]) for h in s.search(q, limit=10)]
-    best = sorted(everything, key=lambda item: -item[0])[:10]
-    assert [score for score, _ in top] == [score for score, _ in best]
-
-
-def test_a_chain_of_rules_scores_as_nested_wrappers(small_index):
-    docsets = DocSets()
-    base = wq.Or([wq.Term("body", "drone"), wq.Term("body", "talks")])
-    army = (lambda leaf: docsets.term(leaf, "body", "army"), 1.0, 0.7)
-    rules = [(_focus(docsets), 1.5, 0.0), army, (_focus(docsets), 1.0, 2.0)]
-    nested = base
-    for rule in rules:
-        nested = Boosted(nested, *rule)
-    with small_index.searcher() as s:
-        chained = {h.docnum: h.score for h in s.search(Boosted.chain(base, rules), limit=None)}
-        expected = {h.docnum: h.score for h in s.search(nested, limit=None)}
-        top = [h.docnum for h in s.search(Boosted.chain(base, rules), limit=10)]
-    assert chained == pytest.approx(expected) and len(set(chained.values())) > 10
-    assert top == sorted(chained, key=lambda d: (-chained[d], d))[:10]
-
-
 PROXIMITY_QUERIES = ["وقف إطلاق النار", "Nagorno-Karabakh ceasefire", "ممر لاتشين",
                      "أذربيجان أرمينيا", "Azerbaijan Armenia"]
+
+
+def _scored_everywhere(searcher, built, require_all, docsets, prefer_lang):
+    """Every match with the proximity clause scored inside the query (``built.ranked``)
+    and the search's score rules, best first."""
+    matched = service.search.matching(searcher, built, require_all, docsets)
+    rules = service.search.bonus_rules(built, docsets, prefer_lang)
+    hits, _ = rank(searcher, built.ranked(require_all), matched, rules, 10**6, docsets)
+    return [(h.docnum, h.score) for h in hits]
 
 
 @pytest.mark.parametrize("prefer_lang", [None, "ar"])
@@ -114,17 +75,15 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
     with fahras.handle.searcher() as searcher:
         built = service.api._build(q, fahras, searcher)
         assert built.proximity is not None
-        require_all = any(bits for _, _, bits in service.search.matching(
-            searcher, built, True, docsets))
+        matched = service.search.matching(searcher, built, True, docsets)
+        require_all = any(bits for _, _, bits in matched)
+        if not require_all:
+            matched = service.search.matching(searcher, built, False, docsets)
         got, timed_out = service.search._ranked(searcher, built, SearchParams(q=q, per_page=50),
-                                                require_all, docsets, None, prefer_lang)
-        assert not timed_out
-        # the proximity clause inside the query; the same rules as nested wrappers
-        reference = built.ranked(require_all)
-        for rule in service.search.bonus_rules(built, docsets, prefer_lang):
-            reference = Boosted(reference, *rule)
-        everything = [(h.docnum, h.score) for h in searcher.search(reference, limit=None)]
-    everything.sort(key=lambda item: (-item[1], item[0]))
+                                                require_all, docsets, matched, None,
+                                                prefer_lang)
+        everything = _scored_everywhere(searcher, built, require_all, docsets, prefer_lang)
+    assert not timed_out
     assert len(got) == len(everything) > 1
     assert [h.docnum for h in got] == [d for d, _ in everything]
     assert [h.score for h in got] == pytest.approx([score for _, score in everything])
@@ -138,13 +97,13 @@ def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, wind
     q = "أذربيجان أرمينيا"
     with fahras.handle.searcher() as searcher:
         built = service.api._build(q, fahras, searcher)
+        matched = service.search.matching(searcher, built, True, docsets)
         got, _ = service.search._ranked(searcher, built, SearchParams(q=q, per_page=1),
-                                        True, docsets, None, "ar")
+                                        True, docsets, matched, None, "ar")
         rules = service.search.bonus_rules(built, docsets, "ar")
-        without = [h.docnum for h in searcher.search(
-            Boosted.chain(built.matching(True), rules), limit=None)]
-        full = {h.docnum: h.score for h in searcher.search(
-            Boosted.chain(built.ranked(True), rules), limit=None)}
+        without = [h.docnum for h in rank(searcher, built.matching(True), matched, rules,
+                                          10**6, docsets)[0]]
+        full = dict(_scored_everywhere(searcher, built, True, docsets, "ar"))
     # the best of the `window` best without the bonus, once each has its bonus
     assert len(without) > 4
     assert got[0].docnum == min(without[:window], key=lambda d: (-full[d], d))
@@ -194,10 +153,11 @@ def test_a_search_past_its_time_limit_says_so_and_still_counts_everything(make_a
     app = make_app(INDEX_DIR=str(tmp_path / "ix"), ADMIN_TOKEN=TOKEN)
     client = app.test_client()
     _post(client, *[_doc(f"d{n}", f"قصف على لاتشين رقم {n}") for n in range(150)])
-    body = search(client, q="لاتشين")
+    body = search(client, q="قصف لاتشين")
     assert body["timed_out"] is False and body["total"] == 150
+    # past the limit after the scoring, before the proximity bonus
     hurried = make_app(INDEX_DIR=str(tmp_path / "ix"), SEARCH_TIME_LIMIT=1e-9)
-    body = search(hurried.test_client(), q="لاتشين")
+    body = search(hurried.test_client(), q="قصف لاتشين")
     assert body["timed_out"] is True and body["total"] == 150
     assert len(body["results"]) == 10 and body["facets"]["lang"][0]["count"] == 150
     # a partial ranking is not kept for the next request
