@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.query.spans import Span, bisect_spans
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
@@ -291,3 +292,87 @@ def _best_of(parts: list[_Sparse | _Dense], size: int, tiebreak: float) -> _Dens
     if tiebreak:
         best = best + tiebreak * (np.add.reduce([part.scores for part in dense]) - best)
     return _Dense(mask, best)
+
+
+def scores_at(searcher: Searcher, leaf: Searcher, q: wq.Query, docs: np.ndarray,
+              docsets: DocSets) -> np.ndarray:
+    """``q``'s score at each of a few documents of one segment (``docs``, ascending
+    segment document numbers; 0 where it does not match): the proximity bonus of
+    the best hits (``service.search``).
+
+    A phrase is checked at those documents only, from its words' positions there;
+    Whoosh's phrase matcher, asked to skip to a document, checks the positions of
+    every document between, which for two common words cost milliseconds per hit.
+    """
+    segment = _Segment(searcher, leaf, docsets, None)
+    return _scores_at(q, segment, docs)
+
+
+def _scores_at(q: wq.Query, segment: _Segment, docs: np.ndarray) -> np.ndarray:
+    kind = type(q)
+    if kind is wq.Phrase and len(q.words) > 1:
+        return _phrase_at(q, segment, docs)
+    if kind is wq.Or and not q.minmatch and not getattr(q, "scale", None) and q.subqueries:
+        total = np.zeros(len(docs))
+        for sub in q.subqueries:
+            total += _scores_at(sub, segment, docs)
+        return total * q.boost if len(q.subqueries) > 1 and q.boost != 1.0 else total
+    return _lookup(_score(q, segment), docs, segment.size)
+
+
+def _lookup(found: _Scores, docs: np.ndarray, size: int) -> np.ndarray:
+    if found is None:
+        return np.zeros(len(docs))
+    if isinstance(found, _Dense):
+        return found.scores[docs]
+    where = np.minimum(np.searchsorted(found.ids, docs), len(found.ids) - 1)
+    return np.where(found.ids[where] == docs, found.scores[where], 0.0)
+
+
+def _phrase_at(q: wq.Phrase, segment: _Segment, docs: np.ndarray) -> np.ndarray:
+    """Whoosh's phrase (``SpanNear2``, ordered, ``mindist`` 1) at ``docs``: the sum
+    of its words' scores × boost where they stand in order within ``slop``."""
+    leaf = segment.leaf
+    if q.fieldname not in leaf.schema:
+        return np.zeros(len(docs))
+    reader = leaf.reader()
+    total = np.zeros(len(docs))
+    present = np.ones(len(docs), bool)
+    for word in q.words:
+        found = _term(wq.Term(q.fieldname, word), segment)
+        if found is None:
+            return np.zeros(len(docs))
+        scores = _lookup(found, docs, segment.size)
+        present &= scores > 0
+        total += scores
+    matchers = [reader.postings(q.fieldname, word) for word in q.words]
+    near = np.zeros(len(docs), bool)
+    for i in np.flatnonzero(present):
+        doc = int(docs[i])
+        positions = []
+        for matcher in matchers:
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+            positions.append(matcher.value_as("positions"))
+        near[i] = _in_order(positions, q.slop)
+    return np.where(near, total * q.boost, 0.0)
+
+
+def _in_order(positions: list[list[int]], slop: int, mindist: int = 1) -> bool:
+    """Whether the words stand in order, each within ``slop`` of the span before it:
+    Whoosh's ``SpanNear2`` (ordered) over single positions, step for step."""
+    aspans = [Span(p) for p in positions[0]]
+    for later in positions[1:]:
+        if not aspans:
+            return False
+        bspans = [Span(p) for p in later]
+        spans = set()
+        for aspan in aspans:
+            # (from the first span that starts at or after this one: in order)
+            for bspan in bspans[bisect_spans(bspans, aspan.start):]:
+                if bspan.start > aspan.end + slop:
+                    break
+                if mindist <= aspan.distance_to(bspan) <= slop:
+                    spans.add(aspan.to(bspan))
+        aspans = sorted(spans)
+    return bool(aspans)

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import sorting
 from whoosh.collectors import SortingCollector, WrappingCollector
 from whoosh.searching import Searcher
@@ -36,7 +37,7 @@ from service.boost import LANGUAGE_OFFSET, Restricted, Rule, gain
 from service.docsets import DocSets, Members, to_bits
 from service.params import SearchParams
 from service.query import BuiltQuery
-from service.ranking import rank
+from service.ranking import rank, scores_at
 from service.snippets import make_snippet, mark
 
 #: (segment searcher, offset of its document numbers, the documents matched in it as
@@ -180,7 +181,7 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
         if deadline is not None and time.perf_counter() > deadline:
             timed_out = True            # ranked without the proximity bonus
         else:
-            _add_proximity(searcher, hits, built.proximity, rules)
+            _add_proximity(searcher, hits, built.proximity, rules, docsets)
     return hits[:limit], timed_out
 
 
@@ -207,28 +208,22 @@ def _any_entity(leaf: Searcher, docsets: DocSets, keys: tuple[str, ...]) -> int:
     return bits
 
 
-def _add_proximity(searcher: Searcher, hits: list, proximity, rules: list[Rule]) -> None:
+def _add_proximity(searcher: Searcher, hits: list, proximity, rules: list[Rule],
+                   docsets: DocSets) -> None:
     """Add each hit's proximity score (scaled by its boost factors, as if the clause
     had been part of the scored query) and sort the hits again."""
-    context = searcher.context()
-    by_docnum = sorted(hits, key=lambda hit: hit.docnum)
     for leaf, offset in searcher.leaf_searchers():
         end = offset + leaf.doc_count_all()
-        inside = [hit for hit in by_docnum if offset <= hit.docnum < end]
+        inside = sorted((hit for hit in hits if offset <= hit.docnum < end),
+                        key=lambda hit: hit.docnum)
         if not inside:
             continue
-        matcher = proximity.matcher(leaf, context)
-        sets = tuple((Members(docs(leaf)), factor, offset_) for docs, factor, offset_ in rules)
-        for hit in inside:
-            docnum = hit.docnum - offset
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                hit.score += matcher.score() * gain(sets, docnum)
+        docs = np.array([hit.docnum - offset for hit in inside])
+        bonus = scores_at(searcher, leaf, proximity, docs, docsets)
+        sets = tuple((Members(docs_for(leaf)), factor, add) for docs_for, factor, add in rules)
+        for hit, docnum, score in zip(inside, docs.tolist(), bonus.tolist()):
+            if score:
+                hit.score += score * gain(sets, docnum)
     hits.sort(key=lambda hit: (-hit.score, hit.docnum))
 
 

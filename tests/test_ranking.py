@@ -7,6 +7,7 @@
 * Whoosh's ``DisjunctionMaxMatcher`` gives a document another document's score,
   and its ``AndMaybe`` matcher inside an ``And`` loses the optional clause's score;
   the ranking does neither.
+* A phrase checked at a few documents (the proximity bonus) scores as Whoosh's.
 * Ties go to the lower document number, also at the edge of the page; the deadline
   stops before the next segment; postings are read the same block by block or one
   by one.
@@ -22,7 +23,7 @@ from whoosh.filedb.filestore import RamStorage
 
 import service.docsets
 from service.docsets import DocSets, read_postings
-from service.ranking import rank
+from service.ranking import rank, scores_at
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
 
@@ -269,3 +270,25 @@ def test_postings_read_by_block_equal_postings_read_one_by_one(segmented, monkey
         assert np.array_equal(by_block[word].ids, one_by_one[word].ids)
         assert np.array_equal(by_block[word].weights, one_by_one[word].weights)
     assert len(by_block["absent"].ids) == 0
+
+
+def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented):
+    docsets = DocSets()
+    rng = random.Random(3)
+    phrases = [wq.Phrase("body", rng.sample(WORDS, rng.randint(2, 3)), slop=rng.randint(1, 4),
+                         boost=rng.choice([1.0, 0.5])) for _ in range(25)]
+    phrases += [wq.Or([wq.Phrase(field, ["war", "peace"], slop=4) for field in
+                       ("title", "body")], boost=1.0),
+                wq.Phrase("body", ["war", "absent"])]
+    matched_somewhere = 0
+    with segmented.searcher() as s:
+        for q in phrases:
+            whoosh = {h.docnum: h.score for h in s.search(q, limit=None)}
+            for leaf, offset in s.leaf_searchers():
+                docs = np.array(sorted(rng.sample(range(leaf.doc_count_all()), 60)))
+                live = [d for d in docs.tolist() if not leaf.reader().is_deleted(d)]
+                got = scores_at(s, leaf, q, np.array(live), docsets)
+                expected = [whoosh.get(offset + d, 0.0) for d in live]
+                assert got.tolist() == pytest.approx(expected), q
+                matched_somewhere += sum(1 for score in expected if score)
+    assert matched_somewhere > 100
