@@ -135,10 +135,10 @@ class Gazetteer:
         [Match(start=1, end=2, key='lachin', ambiguous=False), \
 Match(start=2, end=3, key='lachin', ambiguous=False)]
         """
-        return self._scan(words, 0, len(words), None)
+        return self._scan(words, 0, len(words), None, {})
 
     def _scan(self, words: Sequence[str], start: int, stop: int,
-              longest: int | None) -> list[Match]:
+              longest: int | None, text_vetoes: dict[str, bool]) -> list[Match]:
         """Find names within ``words[start:stop]``, each shorter than ``longest`` words.
 
         A name inside a longer name is found too (لاتشين inside ممر لاتشين, the
@@ -153,10 +153,10 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
                 continue
             end = i + len(pattern.words)
             if pattern.key is not None and not (
-                    pattern.ambiguous and self._vetoed(pattern.key, words, i, end)):
+                    pattern.ambiguous and self._vetoed(pattern.key, words, i, end, text_vetoes)):
                 found.append(Match(i, end, pattern.key, pattern.ambiguous))
                 if end - i > 1:
-                    found.extend(m for m in self._scan(words, i, end, end - i)
+                    found.extend(m for m in self._scan(words, i, end, end - i, text_vetoes)
                                  if m.key != pattern.key)
             i = end
         return found
@@ -177,13 +177,15 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
                     break
         return best
 
-    def _vetoed(self, key: str, words: Sequence[str], start: int, end: int) -> bool:
+    def _vetoed(self, key: str, words: Sequence[str], start: int, end: int,
+                text_vetoes: dict[str, bool]) -> bool:
         """Tell whether context says an ambiguous spelling is not this entity.
 
         Vetoed when a cue word stands within ``CONTEXT_WINDOW`` words, or when the
         text holds ``TEXT_CUES`` distinct cue words anywhere (one sense per text: a
         match report that names the club five times rarely says "football" beside
-        each mention).
+        each mention). The text-wide answer is the same for every mention of the
+        entity in one text: ``text_vetoes`` keeps it per key for one ``find``.
         """
         cues = self._cues.get(key)
         if not cues:
@@ -192,12 +194,19 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
             list(words[end:end + CONTEXT_WINDOW])
         if any(_cue_forms(w) & cues for w in nearby):
             return True
-        found = set()
-        for w in words:
-            found |= _cue_forms(w) & cues
-            if len(found) >= TEXT_CUES:
-                return True
-        return False
+        if key not in text_vetoes:
+            text_vetoes[key] = _text_cues(words, cues)
+        return text_vetoes[key]
+
+
+def _text_cues(words: Sequence[str], cues: frozenset[str]) -> bool:
+    """Whether the text holds ``TEXT_CUES`` distinct cue words."""
+    found: set[str] = set()
+    for w in words:
+        found |= _cue_forms(w) & cues
+        if len(found) >= TEXT_CUES:
+            return True
+    return False
 
 
 def _cue_forms(word: str) -> set[str]:
