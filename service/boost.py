@@ -1,4 +1,4 @@
-"""Score rules over cached document sets, and a filter.
+"""Score rules over cached document sets.
 
 A rule ``(docs, factor, offset)`` scores a matching document ``score × factor +
 offset`` when it is in ``docs(segment_searcher)`` (bits of ``service.docsets``),
@@ -15,16 +15,10 @@ of rules 1 and 2 scores ``(score × f1 + o1) × f2 + o2``. Two uses:
 Written as ``Or(q, And(q, focus))``, the focus bonus ran the query twice and read
 the focus entities' postings at every search; here membership is a set that
 ``service.docsets`` computed once per segment.
-
-``Restricted(query, docs)`` matches what ``query`` matches within ``docs(leaf)``
-(anything with ``in``): a search sorted by date keeps to the matching documents,
-as bits of ``service.docsets``, when filters or exclusions shaped them.
 """
 
 from collections.abc import Callable, Container
 
-from whoosh.matching import FilterMatcher, NullMatcher
-from whoosh.query import WrappingQuery
 from whoosh.searching import Searcher
 
 #: Added to the score of documents in the preferred language: above any BM25F score.
@@ -46,29 +40,3 @@ def gain(rules: tuple[tuple[Container[int], float, float], ...], docnum: int) ->
         if docnum in docs:
             result *= factor
     return result
-
-
-class Restricted(WrappingQuery):
-    """``child``, matching only the documents in ``docs(leaf)`` (the filters' set)."""
-
-    def __init__(self, child, docs: Callable[[Searcher], Container[int]]) -> None:
-        super().__init__(child)
-        self.docs = docs
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.child == other.child and self.docs == other.docs
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.child))
-
-    def __repr__(self) -> str:
-        return f"Restricted({self.child!r})"
-
-    def _rewrap(self, child) -> "Restricted":
-        return Restricted(child, self.docs)
-
-    def matcher(self, searcher, context=None):
-        docs = self.docs(searcher)
-        if not docs:
-            return NullMatcher()
-        return FilterMatcher(self.child.matcher(searcher, context), docs)

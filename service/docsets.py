@@ -5,7 +5,7 @@ same questions of every search: which documents are Arabic, which mention
 Azerbaijan, which come from this source or year. Whoosh answers them by reading
 postings or un-inverting a field at every search (a third of a search's time);
 here each answer is a bit set of a segment's document numbers, computed at its
-first use (the date filter still uses ``column``'s sets of a sortable field).
+first use.
 
 A segment never changes once written, except for deletions, and these sets are
 only ever intersected with what a query matched, which never holds a deleted
@@ -46,7 +46,6 @@ MAX_SEGMENTS = 64
 #: Default bound on the cached term bit sets (each is a segment's size / 8 bytes).
 MAX_BITS_BYTES = 32 * 2**20
 
-Groups = dict[str, frozenset[int]]
 BitGroups = dict[str, int]
 
 
@@ -220,6 +219,27 @@ class DocSets:
         return self._cached(leaf, ("lengths", field), lambda: array("I", (
             length(docnum, field, 1) or 0 for docnum in range(leaf.doc_count_all()))))
 
+    def sort_keys(self, leaf: Searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """A sortable field's values in one segment, for sorting: its distinct values
+        in order (``""`` for none) and each document's index among them."""
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            reader = leaf.reader()
+            values = [_text(value) if value else "" for value in reader.column_reader(field)] \
+                if reader.has_column(field) else [""] * leaf.doc_count_all()
+            distinct, index = np.unique(np.array(values, dtype=str), return_inverse=True)
+            return distinct, index.astype(np.int32)
+        return self._cached(leaf, ("sort keys", field), compute)
+
+    def in_range(self, leaf: Searcher, field: str, low: str | None, high: str | None) -> int:
+        """The documents of one segment whose value of a sortable field lies between
+        ``low`` and ``high`` (both included; None: open), as bits; documents without
+        a value never do."""
+        distinct, index = self.sort_keys(leaf, field)
+        first = 0 if low is None else np.searchsorted(distinct, low, side="left")
+        end = len(distinct) if high is None else np.searchsorted(distinct, high, side="right")
+        inside = (index >= first) & (index < end) & (distinct != "")[index]
+        return ids_to_bits(np.flatnonzero(inside), len(index))
+
     def _eval(self, leaf: Searcher, q: wq.Query) -> int:
         kind = type(q)
         if kind is wq.Term:
@@ -247,14 +267,6 @@ class DocSets:
         # anything else (phrases: their matches depend on positions): Whoosh's matcher,
         # kept like a term's (a translation's phrase recurs across queries)
         return self.query_bits(leaf, q)
-
-    # ------------------------------------------------------------ frozensets
-
-    def column(self, leaf: Searcher, field: str,
-               key: Callable[[str], str] = lambda value: value) -> Groups:
-        """The documents of one segment grouped by ``key(value)`` of a sortable field."""
-        return self._cached(leaf, ("column", field, key), lambda: {
-            value: frozenset(docs) for value, docs in _column_groups(leaf, field, key).items()})
 
     def clear(self) -> None:
         """Forget every set (tests)."""

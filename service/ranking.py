@@ -133,6 +133,30 @@ def rank(searcher: Searcher, query: wq.Query, matched: list[tuple[Searcher, int,
     return _best(searcher, np.concatenate(docnums), np.concatenate(scores), limit), timed_out
 
 
+def by_field(searcher: Searcher, matched: list[tuple[Searcher, int, int]], field: str,
+             descending: bool, limit: int, docsets: DocSets) -> list[Ranked]:
+    """The first ``limit`` of the ``matched`` documents in the order of a sortable
+    field's values (documents without one last either way, as Elasticsearch puts
+    them; ties by document number, as Whoosh's sorting collector), with score 0."""
+    docnums, values = [], []
+    for leaf, offset, bits in matched:
+        if bits:
+            distinct, index = docsets.sort_keys(leaf, field)
+            candidates = np.flatnonzero(bits_mask(bits, leaf.doc_count_all()))
+            docnums.append(candidates + offset)
+            values.append((distinct, index[candidates]))
+    if not docnums:
+        return []
+    # one order over the segments: each segment's values placed among all of them
+    everything = np.unique(np.concatenate([distinct for distinct, _ in values]))
+    ranks = np.concatenate([np.searchsorted(everything, distinct)[index]
+                            for distinct, index in values])
+    docnums_all = np.concatenate(docnums)
+    missing = everything[ranks] == ""
+    order = np.lexsort((docnums_all, -ranks if descending else ranks, missing))[:max(limit, 0)]
+    return [Ranked(searcher, int(docnums_all[i]), 0.0) for i in order]
+
+
 def _best(searcher: Searcher, docnums: np.ndarray, scores: np.ndarray,
           limit: int) -> list[Ranked]:
     """The ``limit`` best by score, then by document number."""

@@ -16,8 +16,8 @@ best ``page × per_page``, only when something matches, and within
 ``SEARCH_TIME_LIMIT``; the focus bonus and the language-first order are score
 rules (``service.boost``), not a second run of the query nor a sort of every
 match; the proximity bonus is added to the best ``RESCORE_WINDOW`` hits
-afterwards. Sorted by date, Whoosh's sorting collector orders the matches (within
-the matching bits when filters or exclusions shaped them, ``Deadline``).
+afterwards. Sorted by date, the matching documents are ordered by their dates,
+cached per segment (``ranking.by_field``).
 """
 
 import time
@@ -26,18 +26,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import sorting
-from whoosh.collectors import SortingCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
 from index.readers import is_web_url
 from index.spans import Span
-from service.boost import LANGUAGE_OFFSET, Restricted, Rule, gain
-from service.docsets import DocSets, Members, to_bits
+from service.boost import LANGUAGE_OFFSET, Rule, gain
+from service.docsets import DocSets, Members
 from service.params import SearchParams
 from service.query import BuiltQuery
-from service.ranking import rank, scores_at
+from service.ranking import by_field, rank, scores_at
 from service.snippets import make_snippet, mark
 
 #: (segment searcher, offset of its document numbers, the documents matched in it as
@@ -79,12 +77,9 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
         match = "any"
         matched = matching(searcher, built, False, docsets, allowed)
     total = sum(bits.bit_count() for _, _, bits in matched)
-    # the ranking keeps to the matching set when filters or exclusions shaped it (and
-    # so never shows a document that Whoosh's AndNot matcher lets through: docsets)
-    within = _within(matched) if allowed is not None or built.excluded is not None else None
     deadline = None if time_limit is None else started + time_limit
     hits, timed_out = _ranked(searcher, built, params, match == "all", docsets, matched,
-                              within, prefer_lang, deadline) if total else ([], False)
+                              prefer_lang, deadline) if total else ([], False)
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
                       took_ms=0.0, timed_out=timed_out,
                       facets=facet_counts(matched, docsets, gazetteer))
@@ -115,64 +110,25 @@ def matching(searcher: Searcher, built: BuiltQuery, require_all: bool, docsets: 
     return out
 
 
-def _within(matched: Matched) -> Callable[[Searcher], Members]:
-    """The matching documents of each segment, as a filter for the ranking."""
-    members = {id(leaf): Members(bits) for leaf, _, bits in matched}
-    return lambda leaf: members.get(id(leaf), Members(0))
-
-
 #: Hits whose order the proximity bonus may change (Elasticsearch's rescore window):
 #: the best this many by the other scores, or all of the requested pages if more.
 RESCORE_WINDOW = 100
 
 
-class Deadline(WrappingCollector):
-    """Stops collecting at ``deadline`` (a ``time.perf_counter()`` value), keeping
-    what ``child`` collected by then; ``timed_out`` tells whether it stopped.
-
-    Whoosh's ``TimeLimitCollector`` raises from a SIGALRM handler or needs a timer
-    thread per search; this one looks at the clock every 64 matches.
-    """
-
-    def __init__(self, child, deadline: float | None) -> None:
-        super().__init__(child)
-        self.deadline = deadline
-        self.timed_out = False
-
-    def collect_matches(self) -> None:
-        if self.timed_out:
-            return
-        collect = self.child.collect
-        deadline = self.deadline
-        for n, sub_docnum in enumerate(self.child.matches(), 1):
-            collect(sub_docnum)
-            if deadline is not None and not n & 63 and time.perf_counter() > deadline:
-                self.timed_out = True
-                return
-
-
 def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
-            docsets: DocSets, matched: Matched, within: Callable[[Searcher], Members] | None,
-            prefer_lang: str | None, deadline: float | None = None) -> tuple[list, bool]:
+            docsets: DocSets, matched: Matched, prefer_lang: str | None,
+            deadline: float | None = None) -> tuple[list, bool]:
     """The best ``page × per_page`` of the ``matched`` documents, scored (or by
     date), and whether the ``deadline`` stopped the ranking.
 
     Relevance is the query without its proximity clause, scored over arrays
     (``service.ranking``), then the proximity bonus for the best ``RESCORE_WINDOW``
     hits only: evaluated at every match, the phrase clause cost over a second for
-    two common words at 100,000 articles. By date, Whoosh's sorting collector
-    orders the matches (within ``within`` when filters or exclusions shaped them).
+    two common words at 100,000 articles. By date, the order of the matches' dates.
     """
     limit = params.page * params.per_page
     if params.sort != "relevance":
-        query = built.matching(require_all)
-        if within is not None:
-            query = Restricted(query, within)
-        collector = Deadline(SortingCollector(_by_date(newest_first=params.sort == "date"),
-                                              limit=limit), deadline)
-        searcher.search_with_collector(query, collector)
-        results = collector.results()
-        return [results[i] for i in range(results.scored_length())], collector.timed_out
+        return by_field(searcher, matched, "date", params.sort == "date", limit, docsets), False
     rules = bonus_rules(built, docsets, prefer_lang)
     window = max(limit, RESCORE_WINDOW) if built.proximity is not None else limit
     hits, timed_out = rank(searcher, built.matching(require_all), matched, rules, window,
@@ -225,12 +181,6 @@ def _add_proximity(searcher: Searcher, hits: list, proximity, rules: list[Rule],
             if score:
                 hit.score += score * gain(sets, docnum)
     hits.sort(key=lambda hit: (-hit.score, hit.docnum))
-
-
-def _by_date(newest_first: bool) -> sorting.FacetType:
-    """Sort by date, documents without one last either way (as Elasticsearch does)."""
-    undated = sorting.TranslateFacet(lambda value: 0 if value else 1, sorting.FieldFacet("date"))
-    return sorting.MultiFacet([undated, sorting.FieldFacet("date", reverse=newest_first)])
 
 
 #: Most entity values listed in a facet.
@@ -347,7 +297,5 @@ def _allowed(leaf: Searcher, params: SearchParams, docsets: DocSets) -> int:
         bits &= docsets.column_bits(leaf, "date", year_of).get(f"{params.year:04d}", 0)
     if params.date_from or params.date_to:
         low, high = params.date_from, params.date_to
-        bits &= to_bits(docnum for date, docs in docsets.column(leaf, "date").items()
-                        if (low is None or date >= low) and (high is None or date <= high)
-                        for docnum in docs)
+        bits &= docsets.in_range(leaf, "date", low, high)
     return bits

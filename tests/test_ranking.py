@@ -8,6 +8,8 @@
   and its ``AndMaybe`` matcher inside an ``And`` loses the optional clause's score;
   the ranking does neither.
 * A phrase checked at a few documents (the proximity bonus) scores as Whoosh's.
+* An order by date is Whoosh's sorting collector's (ties by document number,
+  undated last); a date range holds the dated documents between its bounds.
 * Ties go to the lower document number, also at the edge of the page; the deadline
   stops before the next segment; postings are read the same block by block or one
   by one.
@@ -23,7 +25,7 @@ from whoosh.filedb.filestore import RamStorage
 
 import service.docsets
 from service.docsets import DocSets, read_postings
-from service.ranking import rank, scores_at
+from service.ranking import by_field, rank, scores_at
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
 
@@ -292,3 +294,56 @@ def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented)
                 assert got.tolist() == pytest.approx(expected), q
                 matched_somewhere += sum(1 for score in expected if score)
     assert matched_somewhere > 100
+
+
+@pytest.fixture(scope="module")
+def dated():
+    ix = RamStorage().create_index(fields.Schema(
+        body=fields.TEXT(), date=fields.ID(stored=True, sortable=True)))
+    rng = random.Random(9)
+    for _ in range(3):
+        writer = ix.writer()
+        for _ in range(60):
+            writer.add_document(body=rng.choice(["war", "war peace", "peace"]),
+                                date=rng.choice(["", "2019-12-31", "2020-01-01", "2020-01-02",
+                                                 "2021-05-05"]))
+        writer.commit(merge=False)
+    return ix
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_an_order_by_date_is_whooshs_sorting_collectors(dated, descending):
+    from whoosh import sorting
+    from whoosh.collectors import SortingCollector
+
+    undated_last = sorting.TranslateFacet(lambda value: 0 if value else 1,
+                                          sorting.FieldFacet("date"))
+    facet = sorting.MultiFacet([undated_last, sorting.FieldFacet("date", reverse=descending)])
+    q = wq.Term("body", "war")
+    docsets = DocSets()
+    with dated.searcher() as s:
+        collector = SortingCollector(facet, limit=None)
+        s.search_with_collector(q, collector)
+        results = collector.results()
+        expected = [results[i].docnum for i in range(results.scored_length())]
+        matched = _matched(docsets, s, q)
+        got = [h.docnum for h in by_field(s, matched, "date", descending, 10_000, docsets)]
+        page = [h.docnum for h in by_field(s, matched, "date", descending, 7, docsets)]
+        dates = [s.stored_fields(d)["date"] for d in got]
+    assert len(s.leaf_searchers()) == 3
+    assert got == expected and page == expected[:7]
+    assert dates[-1] == "" and len(set(dates)) == 5          # ties and undated, last
+
+
+def test_a_date_range_holds_the_dated_documents_between_its_bounds(dated):
+    docsets = DocSets()
+    bounds = [(None, None), ("2020-01-01", None), (None, "2020-01-01"),
+              ("2020-01-01", "2020-01-02"), ("2020-06-01", "2020-07-01"), ("2022", None)]
+    with dated.searcher() as s:
+        for leaf, _ in s.leaf_searchers():
+            dates = [leaf.stored_fields(n)["date"] for n in range(leaf.doc_count_all())]
+            for low, high in bounds:
+                bits = docsets.in_range(leaf, "date", low, high)
+                expected = {n for n, date in enumerate(dates) if date
+                            and (low is None or date >= low) and (high is None or date <= high)}
+                assert {n for n in range(len(dates)) if bits >> n & 1} == expected, (low, high)

@@ -80,8 +80,7 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
         if not require_all:
             matched = service.search.matching(searcher, built, False, docsets)
         got, timed_out = service.search._ranked(searcher, built, SearchParams(q=q, per_page=50),
-                                                require_all, docsets, matched, None,
-                                                prefer_lang)
+                                                require_all, docsets, matched, prefer_lang)
         everything = _scored_everywhere(searcher, built, require_all, docsets, prefer_lang)
     assert not timed_out
     assert len(got) == len(everything) > 1
@@ -99,7 +98,7 @@ def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, wind
         built = service.api._build(q, fahras, searcher)
         matched = service.search.matching(searcher, built, True, docsets)
         got, _ = service.search._ranked(searcher, built, SearchParams(q=q, per_page=1),
-                                        True, docsets, matched, None, "ar")
+                                        True, docsets, matched, "ar")
         rules = service.search.bonus_rules(built, docsets, "ar")
         without = [h.docnum for h in rank(searcher, built.matching(True), matched, rules,
                                           10**6, docsets)[0]]
@@ -131,22 +130,6 @@ def test_cached_field_lengths_give_whooshs_scores(small_index):
         lengths = docsets.lengths(leaf, "body")
         assert list(lengths) == [leaf.reader().doc_field_length(n, "body")
                                  for n in range(leaf.doc_count_all())]
-
-
-def test_the_deadline_stops_ranking_and_keeps_what_was_ranked(small_index):
-    from whoosh.collectors import TopCollector
-
-    from service.search import Deadline
-    q = wq.Or([wq.Term("body", w) for w in WORDS])
-    with small_index.searcher() as s:
-        total = len(list(s.docs_for_query(q)))
-        free = Deadline(TopCollector(limit=5000), None)
-        s.search_with_collector(q, free)
-        late = Deadline(TopCollector(limit=5000), time.perf_counter() - 1)
-        s.search_with_collector(q, late)
-    assert not free.timed_out and free.results().scored_length() == total > 1000
-    # it stops at the first clock check (64 matches) and skips the other segments
-    assert late.timed_out and late.results().scored_length() == 64
 
 
 def test_a_search_past_its_time_limit_says_so_and_still_counts_everything(make_app, tmp_path):
