@@ -102,7 +102,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings=settings,
         config_resources=resources,
         handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"], docsets=DocSets(
-            max_bits_bytes=int(settings["MATCH_CACHE_MB"] * 2**20))),
+            max_bits_bytes=int(settings["MATCH_CACHE_MB"] * 2**20),
+            max_postings_bytes=int(settings["POSTINGS_CACHE_MB"] * 2**20))),
         lexicon=lexicon,
         results=ResultCache(settings["RESULT_CACHE_SIZE"]),
     )

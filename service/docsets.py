@@ -25,8 +25,9 @@ term's. Deleted documents are masked out with the segment's live set, which is
 keyed by its deletion count.
 
 The postings themselves (``postings``: document numbers and weights as numpy
-arrays, for ``service.ranking``) share the term bits' byte-bounded cache, and the
-scorer's field lengths (``lengths``) are kept per segment as arrays.
+arrays, for ``service.ranking``) have a byte-bounded cache of their own, so that
+a common word's postings (2 MB at 300,000 articles) do not push the bit sets out;
+the scorer's field lengths (``lengths``) are kept per segment as arrays.
 """
 
 import copy
@@ -45,6 +46,9 @@ MAX_SEGMENTS = 64
 
 #: Default bound on the cached term bit sets (each is a segment's size / 8 bytes).
 MAX_BITS_BYTES = 32 * 2**20
+
+#: Default bound on the cached postings arrays (12 bytes a posting).
+MAX_POSTINGS_BYTES = 64 * 2**20
 
 BitGroups = dict[str, int]
 
@@ -113,16 +117,52 @@ class Members:
         return bool(self._bytes)
 
 
+class _BoundedCache:
+    """A least-recently-used cache bounded in bytes (``size(value)`` each)."""
+
+    def __init__(self, max_bytes: int, size: Callable[[object], int]) -> None:
+        self.max_bytes = max_bytes
+        self.size = size
+        self.bytes = 0
+        self._values: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], object]):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+                return value
+        value = compute()
+        size = self.size(value)
+        with self._lock:
+            if key not in self._values and size <= self.max_bytes:
+                self._values[key] = value
+                self.bytes += size
+                while self.bytes > self.max_bytes:
+                    _, dropped = self._values.popitem(last=False)
+                    self.bytes -= self.size(dropped)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self.bytes = 0
+
+
 class DocSets:
     """A bounded cache of per-segment document sets."""
 
     def __init__(self, max_segments: int = MAX_SEGMENTS,
-                 max_bits_bytes: int = MAX_BITS_BYTES) -> None:
+                 max_bits_bytes: int = MAX_BITS_BYTES,
+                 max_postings_bytes: int = MAX_POSTINGS_BYTES) -> None:
         self.max_segments = max_segments
         self.max_bits_bytes = max_bits_bytes
+        self.max_postings_bytes = max_postings_bytes
         self._segments: OrderedDict[str, dict[Hashable, object]] = OrderedDict()
-        self._bits: OrderedDict[tuple, int] = OrderedDict()
-        self._bits_bytes = 0
+        self._bits = _BoundedCache(max_bits_bytes, _bytes)
+        # (apart: a common term's postings would push many bit sets out)
+        self._postings = _BoundedCache(max_postings_bytes, _bytes)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ bit sets
@@ -134,7 +174,7 @@ class DocSets:
     def term_bits(self, leaf: Searcher, field: str, text: str) -> int:
         """The documents of one segment holding ``text`` in ``field`` (bits; cached
         within ``max_bits_bytes``, least recently used first out)."""
-        return self._bits_cached(leaf, (field, text), lambda: ids_to_bits(
+        return self._in(self._bits, leaf, (field, text), lambda: ids_to_bits(
             self.postings(leaf, field, text).ids, leaf.doc_count_all()))
 
     def query_bits(self, leaf: Searcher, q: wq.Query) -> int:
@@ -144,39 +184,31 @@ class DocSets:
         def compute() -> int:
             matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
             return to_bits(matcher.all_ids()) if matcher.is_active() else 0
-        return self._bits_cached(leaf, ("query", q), compute)
+        return self._in(self._bits, leaf, ("query", q), compute)
 
     def postings(self, leaf: Searcher, field: str, text: str) -> Postings:
         """The document numbers (ascending) and weights of a term's postings in one
-        segment, as arrays (``service.ranking``; cached with the bit sets)."""
-        return self._bits_cached(leaf, ("postings", field, text),
-                                 lambda: read_postings(leaf.reader(), field, text))
+        segment, as arrays (``service.ranking``; cached within
+        ``max_postings_bytes``, least recently used first out)."""
+        return self._in(self._postings, leaf, (field, text),
+                        lambda: read_postings(leaf.reader(), field, text))
 
-    def _bits_cached(self, leaf: Searcher, key: tuple, compute: Callable[[], object]):
+    @staticmethod
+    def _in(cache: _BoundedCache, leaf: Searcher, key: tuple, compute: Callable[[], object]):
         segment = _segment_id(leaf)
         if segment is None:
             return compute()
-        key = (segment, *key)
-        with self._lock:
-            value = self._bits.get(key)
-            if value is not None:
-                self._bits.move_to_end(key)
-                return value
-        value = compute()
-        size = _bytes(value)
-        with self._lock:
-            if key not in self._bits and size <= self.max_bits_bytes:
-                self._bits[key] = value
-                self._bits_bytes += size
-                while self._bits_bytes > self.max_bits_bytes:
-                    _, dropped = self._bits.popitem(last=False)
-                    self._bits_bytes -= _bytes(dropped)
-        return value
+        return cache.get((segment, *key), compute)
 
     @property
     def bits_bytes(self) -> int:
-        """The bytes held by cached term and phrase bit sets and postings arrays."""
-        return self._bits_bytes
+        """The bytes held by cached term and phrase bit sets."""
+        return self._bits.bytes
+
+    @property
+    def postings_bytes(self) -> int:
+        """The bytes held by cached postings arrays."""
+        return self._postings.bytes
 
     def live(self, leaf: Searcher) -> int:
         """The undeleted documents of one segment (bits)."""
@@ -227,7 +259,9 @@ class DocSets:
             values = [_text(value) if value else "" for value in reader.column_reader(field)] \
                 if reader.has_column(field) else [""] * leaf.doc_count_all()
             distinct, index = np.unique(np.array(values, dtype=str), return_inverse=True)
-            return distinct, index.astype(np.int32)
+            index = index.astype(np.int32)
+            distinct.flags.writeable = index.flags.writeable = False
+            return distinct, index
         return self._cached(leaf, ("sort keys", field), compute)
 
     def in_range(self, leaf: Searcher, field: str, low: str | None, high: str | None) -> int:
@@ -272,8 +306,8 @@ class DocSets:
         """Forget every set (tests)."""
         with self._lock:
             self._segments.clear()
-            self._bits.clear()
-            self._bits_bytes = 0
+        self._bits.clear()
+        self._postings.clear()
 
     def _cached(self, leaf: Searcher, key: Hashable, compute: Callable[[], object]):
         segment = _segment_id(leaf)
@@ -369,7 +403,10 @@ def read_postings(reader, field: str, text: str) -> Postings:
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    return Postings(np.array(ids, np.int32), np.array(weights, np.float64))
+    postings = Postings(np.array(ids, np.int32), np.array(weights, np.float64))
+    for array_ in postings:             # shared by the searches of every thread
+        array_.flags.writeable = False
+    return postings
 
 
 #: What ``read_postings`` needs of Whoosh's codec (whoosh3 and whoosh-reloaded's

@@ -31,7 +31,9 @@ The candidates are the matching bits of ``service.docsets`` (which already hold
 the filters, the exclusions and the deletions); the score rules (focus bonus,
 language-first offset: ``service.boost``) are applied to them in order, and the
 best ``limit`` are selected with a partial sort, ties going to the lower
-document number as with Whoosh's top-N collector.
+document number as with Whoosh's top-N collector. ``scores_at`` scores a clause
+at a few documents only (the proximity bonus of the best hits), and ``by_field``
+orders the matching documents by a sortable field (a sort by date).
 """
 
 import time

@@ -109,11 +109,12 @@ def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, wind
     assert got[0].score == pytest.approx(full[got[0].docnum])
 
 
-def test_the_match_cache_size_comes_from_the_settings(make_app, index_dir):
-    app = make_app(INDEX_DIR=str(index_dir), MATCH_CACHE_MB=0.5)
+def test_the_cache_sizes_come_from_the_settings(make_app, index_dir):
+    app = make_app(INDEX_DIR=str(index_dir), MATCH_CACHE_MB=0.5, POSTINGS_CACHE_MB=0.25)
     docsets = app.extensions["fahras"].handle.docsets
     assert search(app.test_client(), q="كاراباخ لاتشين")["total"] > 0
     assert docsets.max_bits_bytes == 2**19 and 0 < docsets.bits_bytes <= 2**19
+    assert docsets.max_postings_bytes == 2**18 and 0 < docsets.postings_bytes <= 2**18
 
 
 def test_cached_field_lengths_give_whooshs_scores(small_index):
@@ -244,6 +245,22 @@ def test_term_bits_stay_within_their_byte_bound(small_index):
         for word in WORDS * 2:
             assert docsets.term_bits(leaf, "body", word) == expected[word]
             assert 0 < docsets.bits_bytes <= 200
+
+
+def test_postings_arrays_stay_within_their_own_byte_bound(small_index):
+    # a word's postings here take 2-3 kB (12 bytes each): room for two or three, and
+    # the bit sets are kept apart
+    docsets = DocSets(max_bits_bytes=10_000, max_postings_bytes=7_000)
+    with small_index.searcher() as s:
+        leaf = s.leaf_searchers()[0][0]
+        expected = {w: list(leaf.reader().postings("body", w).all_ids()) for w in WORDS}
+        for word in WORDS * 2:
+            assert docsets.postings(leaf, "body", word).ids.tolist() == expected[word]
+            assert docsets.term_bits(leaf, "body", word) == to_bits(expected[word])
+            assert 2_000 < docsets.postings_bytes <= 7_000
+        assert docsets.bits_bytes == sum(docsets.term_bits(leaf, "body", w).bit_length() + 7 >> 3
+                                         for w in WORDS)
+    assert sum(12 * len(ids) for ids in expected.values()) > 3 * 7_000
 
 
 QUERIES = ["لاتشين", "Stepanakert", "وقف إطلاق النار", "ceasefire", "أذربيجان", "drone"]
