@@ -11,6 +11,9 @@ the worker serves; like every read, it follows writes within ``REFRESH_INTERVAL`
 The bound is ``RESULT_CACHE_SIZE`` answers of the default page size: an answer
 weighs one unit per ``DEFAULT_PER_PAGE`` results (at least one), so a client asking
 for ``per_page=50`` cannot make the cache five times bigger than its setting says.
+
+``service.docsets`` keeps its bit sets and postings arrays in the same kind of
+cache, with one generation and weights in bytes.
 """
 
 import threading
@@ -66,6 +69,12 @@ class ResultCache:
             while self._weight > self.size:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._weight -= dropped
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+            self._weight = 0
 
     def _follow(self, generation: int) -> None:
         if generation != self._generation:

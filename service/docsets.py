@@ -41,6 +41,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from service.cache import ResultCache
+
 #: Segments whose sets are kept (an index has a handful; merges retire old ones).
 MAX_SEGMENTS = 64
 
@@ -97,7 +99,8 @@ def bits_mask(bits: int, size: int) -> np.ndarray:
 
 
 class Members:
-    """Membership in a bit set, for Whoosh's ``FilterMatcher`` (``docnum in members``).
+    """Membership in a bit set (``docnum in members``), without a shift of the whole
+    number at each test.
 
     >>> members = Members(to_bits([2, 9]))
     >>> 9 in members, 3 in members, 80 in members, bool(Members(0))
@@ -117,39 +120,6 @@ class Members:
         return bool(self._bytes)
 
 
-class _BoundedCache:
-    """A least-recently-used cache bounded in bytes (``size(value)`` each)."""
-
-    def __init__(self, max_bytes: int, size: Callable[[object], int]) -> None:
-        self.max_bytes = max_bytes
-        self.size = size
-        self.bytes = 0
-        self._values: OrderedDict[tuple, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, compute: Callable[[], object]):
-        with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-                return value
-        value = compute()
-        size = self.size(value)
-        with self._lock:
-            if key not in self._values and size <= self.max_bytes:
-                self._values[key] = value
-                self.bytes += size
-                while self.bytes > self.max_bytes:
-                    _, dropped = self._values.popitem(last=False)
-                    self.bytes -= self.size(dropped)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-            self.bytes = 0
-
-
 class DocSets:
     """A bounded cache of per-segment document sets."""
 
@@ -160,9 +130,11 @@ class DocSets:
         self.max_bits_bytes = max_bits_bytes
         self.max_postings_bytes = max_postings_bytes
         self._segments: OrderedDict[str, dict[Hashable, object]] = OrderedDict()
-        self._bits = _BoundedCache(max_bits_bytes, _bytes)
-        # (apart: a common term's postings would push many bit sets out)
-        self._postings = _BoundedCache(max_postings_bytes, _bytes)
+        # least recently used first out, weighed in bytes (one generation: a segment's
+        # values never change); apart, since a common term's postings would push many
+        # bit sets out
+        self._bits = ResultCache(max_bits_bytes)
+        self._postings = ResultCache(max_postings_bytes)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ bit sets
@@ -194,21 +166,26 @@ class DocSets:
                         lambda: read_postings(leaf.reader(), field, text))
 
     @staticmethod
-    def _in(cache: _BoundedCache, leaf: Searcher, key: tuple, compute: Callable[[], object]):
+    def _in(cache: ResultCache, leaf: Searcher, key: tuple, compute: Callable[[], object]):
         segment = _segment_id(leaf)
         if segment is None:
             return compute()
-        return cache.get((segment, *key), compute)
+        key = (segment, *key)
+        value = cache.get(0, key)
+        if value is None:
+            value = compute()
+            cache.put(0, key, value, weight=_bytes(value))
+        return value
 
     @property
     def bits_bytes(self) -> int:
         """The bytes held by cached term and phrase bit sets."""
-        return self._bits.bytes
+        return self._bits.weight
 
     @property
     def postings_bytes(self) -> int:
         """The bytes held by cached postings arrays."""
-        return self._postings.bytes
+        return self._postings.weight
 
     def live(self, leaf: Searcher) -> int:
         """The undeleted documents of one segment (bits)."""
