@@ -54,6 +54,10 @@ MAX_POSTINGS_BYTES = 64 * 2**20
 
 BitGroups = dict[str, int]
 
+#: Per segment of a search: (segment searcher, offset of its document numbers, the
+#: documents the query matches in it, as bits)
+Matched = list[tuple[Searcher, int, int]]
+
 
 class Postings(NamedTuple):
     """A term's postings in one segment: document numbers (ascending) and weights."""

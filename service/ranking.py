@@ -46,7 +46,7 @@ from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
 from service.boost import Rule
-from service.docsets import DocSets, bits_mask
+from service.docsets import DocSets, Matched, bits_mask
 
 
 class Ranked:
@@ -98,7 +98,7 @@ class _Segment:
         self.timed_out = False
 
 
-def rank(searcher: Searcher, query: wq.Query, matched: list[tuple[Searcher, int, int]],
+def rank(searcher: Searcher, query: wq.Query, matched: Matched,
          rules: list[Rule], limit: int, docsets: DocSets,
          deadline: float | None = None) -> tuple[list[Ranked], bool]:
     """The best ``limit`` of the ``matched`` documents by ``query``'s score with
@@ -121,7 +121,7 @@ def rank(searcher: Searcher, query: wq.Query, matched: list[tuple[Searcher, int,
             break
         segment = _Segment(searcher, leaf, docsets, deadline)
         candidates = np.flatnonzero(bits_mask(bits, segment.size))
-        found = _at(_score(query, segment), candidates, segment.size)
+        found = _lookup(_score(query, segment), candidates)
         for docs_for, factor, add in rules:
             docs = docs_for(leaf)
             if docs:
@@ -135,7 +135,7 @@ def rank(searcher: Searcher, query: wq.Query, matched: list[tuple[Searcher, int,
     return _best(searcher, np.concatenate(docnums), np.concatenate(scores), limit), timed_out
 
 
-def by_field(searcher: Searcher, matched: list[tuple[Searcher, int, int]], field: str,
+def by_field(searcher: Searcher, matched: Matched, field: str,
              descending: bool, limit: int, docsets: DocSets) -> list[Ranked]:
     """The first ``limit`` of the ``matched`` documents in the order of a sortable
     field's values (documents without one last either way, as Elasticsearch puts
@@ -168,15 +168,6 @@ def _best(searcher: Searcher, docnums: np.ndarray, scores: np.ndarray,
         docnums, scores = docnums[keep], scores[keep]
     order = np.lexsort((docnums, -scores))[:max(limit, 0)]
     return [Ranked(searcher, int(docnums[i]), float(scores[i])) for i in order]
-
-
-def _at(found: _Scores, candidates: np.ndarray, size: int) -> np.ndarray:
-    """The scores of ``candidates`` (0 where the query's clauses found none)."""
-    if found is None:
-        return np.zeros(len(candidates))
-    if isinstance(found, _Dense):
-        return found.scores[candidates]
-    return _dense(found, size).scores[candidates]
 
 
 def _score(q: wq.Query, segment: _Segment) -> _Scores:
@@ -343,10 +334,12 @@ def _scores_at(q: wq.Query, segment: _Segment, docs: np.ndarray) -> np.ndarray:
         for sub in q.subqueries:
             total += _scores_at(sub, segment, docs)
         return total * q.boost if len(q.subqueries) > 1 and q.boost != 1.0 else total
-    return _lookup(_score(q, segment), docs, segment.size)
+    return _lookup(_score(q, segment), docs)
 
 
-def _lookup(found: _Scores, docs: np.ndarray, size: int) -> np.ndarray:
+def _lookup(found: _Scores, docs: np.ndarray) -> np.ndarray:
+    """The scores at ``docs`` (ascending segment document numbers; 0 where the
+    clause found none), as a new array."""
     if found is None:
         return np.zeros(len(docs))
     if isinstance(found, _Dense):
@@ -368,7 +361,7 @@ def _phrase_at(q: wq.Phrase, segment: _Segment, docs: np.ndarray) -> np.ndarray:
         found = _term(wq.Term(q.fieldname, word), segment)
         if found is None:
             return np.zeros(len(docs))
-        scores = _lookup(found, docs, segment.size)
+        scores = _lookup(found, docs)
         present &= scores > 0
         total += scores
     matchers = [reader.postings(q.fieldname, word) for word in q.words]

@@ -32,15 +32,12 @@ from index.gazetteer import Gazetteer
 from index.readers import is_web_url
 from index.spans import Span
 from service.boost import LANGUAGE_OFFSET, Rule, gain
-from service.docsets import DocSets, Members
+from service.docsets import DocSets, Matched, Members
 from service.params import SearchParams
 from service.query import BuiltQuery
 from service.ranking import by_field, rank, scores_at
 from service.snippets import make_snippet, mark
 
-#: (segment searcher, offset of its document numbers, the documents matched in it as
-#: bits: ``service.docsets``)
-Matched = list[tuple[Searcher, int, int]]
 
 
 @dataclass
