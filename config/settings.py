@@ -95,6 +95,9 @@ SETTINGS = (
     Setting("POSTINGS_CACHE_MB", 64.0,
             "Megabytes of postings arrays each worker keeps for ranking (12 bytes per "
             "posting: a word in 60,000 articles takes 0.7 MB)."),
+    Setting("BUILD_PROCS", 2,
+            "Processes of a first build or a rebuild (python -m index build), each "
+            "writing its own index segment; 1 writes one segment in one process."),
     Setting("RESULT_CACHE_SIZE", 512,
             "Search answers each worker keeps for repeated queries, counted in pages of "
             "`DEFAULT_PER_PAGE` results (0 turns it off); emptied whenever the index changes."),

@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--skip-invalid", action="store_true",
                        help="index the valid documents and report the invalid ones")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--procs", type=int, metavar="N",
+                       help="processes of a first build or rebuild (default: BUILD_PROCS, 2)")
     build.set_defaults(run=_build)
     lexicon = commands.add_parser("lexicon", help="build the dictionary lookup tables "
                                   "(LEXICON_PATH) from DICTIONARY_DIR")
@@ -76,7 +78,8 @@ def _build(args: argparse.Namespace, settings: dict) -> int:
     try:
         report = build_index(documents, index_dir, resources, rebuild=rebuild,
                              on_error=(lambda error: None) if args.skip_invalid else None,
-                             progress=progress)
+                             progress=progress,
+                             procs=max(1, args.procs or settings["BUILD_PROCS"]))
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         print("the build stopped; the existing index was not changed "

@@ -12,7 +12,8 @@ club). Nothing here knows about Whoosh.
 
 import hashlib
 import re
-from collections.abc import Sequence
+from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,8 @@ _TEXT_FIELDS = ("kind", "name", "name_ar", "source")
 CONTEXT_WINDOW = 6
 #: Distinct cue words anywhere in a text that veto every ambiguous spelling in it.
 TEXT_CUES = 3
+#: Words whose name-start patterns a gazetteer keeps (the memo is emptied when full).
+_MEMO_WORDS = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -126,30 +129,43 @@ class Gazetteer:
             self._skeletons = cached
         return cached
 
-    def find(self, words: Sequence[str]) -> list[Match]:
+    def find(self, words: Sequence[str], starts: Iterable[int] | None = None) -> list[Match]:
         """Find entity names in a sequence of normalised words, left to right.
+
+        :param starts: the ascending indexes of the words for which ``may_start`` is
+            true, when the caller knows them (the build's ``TermMaker`` keeps the
+            answer per spelling): the other words are not looked at.
 
         >>> g = Gazetteer({"lachin": Entity("lachin", "place", "Lachin", "لاتشين",
         ...                                 ("لاتشين", "Lachin"))})
         >>> g.find(["ممر", "ولاتشين", "lachin", "كلاشينكوف"])
         [Match(start=1, end=2, key='lachin', ambiguous=False), \
 Match(start=2, end=3, key='lachin', ambiguous=False)]
+        >>> g.find(["ممر", "ولاتشين", "lachin", "كلاشينكوف"], starts=[1, 2])
+        [Match(start=1, end=2, key='lachin', ambiguous=False), \
+Match(start=2, end=3, key='lachin', ambiguous=False)]
         """
-        return self._scan(words, 0, len(words), None, {})
+        return self._scan(words, 0, len(words), None, {}, starts)
+
+    def may_start(self, word: str) -> bool:
+        """Tell whether a name (or a ``not`` phrase) may start at this normalised word."""
+        return bool(self._starting(word))
 
     def _scan(self, words: Sequence[str], start: int, stop: int,
-              longest: int | None, text_vetoes: dict[str, bool]) -> list[Match]:
+              longest: int | None, text_vetoes: dict[str, bool],
+              starts: Iterable[int] | None = None) -> list[Match]:
         """Find names within ``words[start:stop]``, each shorter than ``longest`` words.
 
         A name inside a longer name is found too (لاتشين inside ممر لاتشين, the
         corridor), so a search for either finds the text.
         """
         found: list[Match] = []
-        i = start
-        while i < stop:
+        after = start           # the next word that is not inside a name found
+        for i in range(start, stop) if starts is None else starts:
+            if i < after:
+                continue
             pattern = self._longest_at(words, i, stop, longest)
             if pattern is None:
-                i += 1
                 continue
             end = i + len(pattern.words)
             if pattern.key is not None and not (
@@ -158,14 +174,14 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
                 if end - i > 1:
                     found.extend(m for m in self._scan(words, i, end, end - i, text_vetoes)
                                  if m.key != pattern.key)
-            i = end
+            after = end
         return found
 
     def _longest_at(self, words: Sequence[str], i: int, stop: int,
                     longest: int | None) -> _Pattern | None:
         best = None
-        for first in proclitic_candidates(words[i]):
-            for pattern in self._table.get(first, ()):
+        for patterns in self._starting(words[i]):
+            for pattern in patterns:
                 n = len(pattern.words)
                 # Inside a longer name (longest is set) an ambiguous spelling takes
                 # the outer name's sense: "Qarabag Agdam" is the club, not the region.
@@ -176,6 +192,25 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
                     best = pattern
                     break
         return best
+
+    def _starting(self, word: str) -> tuple[tuple[_Pattern, ...], ...]:
+        """The patterns a name starting with ``word`` may follow, one group per clitic
+        form of the word (``proclitic_candidates`` order); memoised per word, since
+        most words start no name and news text repeats its words."""
+        memo = self.__dict__.setdefault("_starts", {})
+        groups = memo.get(word)
+        if groups is None:
+            if len(memo) >= _MEMO_WORDS:
+                memo.clear()
+            table = self._table
+            groups = memo[word] = tuple(tuple(table[first])
+                                        for first in proclitic_candidates(word)
+                                        if first in table)
+        return groups
+
+    def __getstate__(self) -> dict:
+        # the memo is not pickled into an index with its analyzer
+        return {k: v for k, v in self.__dict__.items() if k != "_starts"}
 
     def _vetoed(self, key: str, words: Sequence[str], start: int, end: int,
                 text_vetoes: dict[str, bool]) -> bool:
@@ -209,12 +244,13 @@ def _text_cues(words: Sequence[str], cues: frozenset[str]) -> bool:
     return False
 
 
-def _cue_forms(word: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _cue_forms(word: str) -> frozenset[str]:
     """The forms under which a word may stand in a cue list (clitics off, plural -s off)."""
     forms = set(proclitic_candidates(word))
     if word.isascii() and len(word) > 3 and word.endswith("s"):
         forms.add(word[:-1])
-    return forms
+    return frozenset(forms)
 
 
 def _parse(path: Path) -> dict[str, Entity]:

@@ -15,7 +15,7 @@ writer lock (one writer at a time, across processes).
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +28,16 @@ from index.normalize import normalize_text
 from index.readers import Document, DocumentError
 from index.resources import Resources
 from index.schema import make_schema
+from index.segments import BuildWriter, with_segments
+from index.terms import TermMaker
+from index.workers import run_partitioned
 from whoosh import index as whoosh_index
 
 #: Seconds a build waits for another writer (a running build, the service) to finish.
 WRITER_TIMEOUT = 30.0
+#: Documents per segment of a fresh build at most: its postings stay in memory until
+#: the segment is written (about 30 bytes a posting, some 230 postings a news article).
+SEGMENT_DOCS = 100_000
 
 
 @dataclass
@@ -65,9 +71,13 @@ def content_hash(document: Document) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-def prepare_fields(document: Document, resources: Resources) -> dict:
+def prepare_fields(document: Document, resources: Resources,
+                   maker: TermMaker | None = None, digest: str | None = None) -> dict:
     """Return the fields to index for one document.
 
+    :param maker: when given (a build), the entities come from its terms of the
+        title and body, which the build writer then reuses.
+    :param digest: the document's ``content_hash`` when the caller has it.
     :raises DocumentError: when nothing but page furniture is left of the body.
     """
     body, furniture = resources.furniture.clean(document.body)
@@ -75,17 +85,22 @@ def prepare_fields(document: Document, resources: Resources) -> dict:
         raise DocumentError(f"{document.origin}: the body is empty once page furniture "
                             "is removed")
     lang = document.lang or detect_document_language(document.title, body)
-    found = resources.gazetteer.find(normalize_text(document.title))
-    found += resources.gazetteer.find(normalize_text(body))
+    if maker is not None:
+        entities = maker.text_terms(document.title).entities | \
+            maker.text_terms(body).entities
+    else:
+        found = resources.gazetteer.find(normalize_text(document.title))
+        found += resources.gazetteer.find(normalize_text(body))
+        entities = {m.key for m in found}
     fields = {
         "id": document.id,
         "title": document.title,
         "body": body,
         "names": f"{document.title}\n{body}",
         "lang": lang,
-        "entities": " ".join(sorted({m.key for m in found})),
+        "entities": " ".join(sorted(entities)),
         "furniture": furniture,
-        "content_hash": content_hash(document),
+        "content_hash": digest or content_hash(document),
     }
     for name in ("source", "date", "url"):
         value = getattr(document, name)
@@ -98,12 +113,17 @@ def build_index(documents: Iterable[Document], index_dir: Path | str, resources:
                 rebuild: bool = False,
                 on_error: Callable[[DocumentError], None] | None = None,
                 progress: Callable[[Iterable[Document]], Iterable[Document]] | None = None,
+                procs: int = 1, segment_docs: int = SEGMENT_DOCS,
                 ) -> BuildReport:
     """Index ``documents`` into ``index_dir``; see the module docstring for the rules.
 
     :param on_error: called with each invalid document's error; when None the first
-        error cancels the build and is raised.
+        error cancels the build and is raised. In a fresh build it is called once
+        the documents have been written, before the commit.
     :param progress: wraps the document stream (a progress bar).
+    :param procs: processes of a fresh build (first build or rebuild), each writing
+        its own segments; adding to an index is done in one.
+    :param segment_docs: documents per segment a fresh build writes at most (memory).
     :raises DocumentError: for an invalid document when ``on_error`` is None.
     """
     started = time.perf_counter()
@@ -115,7 +135,7 @@ def build_index(documents: Iterable[Document], index_dir: Path | str, resources:
         version = store.new_version_dir(index_dir)
         try:
             ix = whoosh_index.create_in(str(version), make_schema(resources))
-            _write(ix, documents, resources, {}, report, on_error)
+            _write_fresh(ix, documents, resources, report, on_error, procs, segment_docs)
         except BaseException:
             store.discard(version)
             raise
@@ -151,16 +171,84 @@ def _write(ix: FileIndex, documents: Iterable[Document], resources: Resources,
     writer.commit()
 
 
+def _write_fresh(ix: FileIndex, documents: Iterable[Document], resources: Resources,
+                 report: BuildReport, on_error: Callable[[DocumentError], None] | None,
+                 procs: int, segment_docs: int) -> None:
+    """Write a fresh index with ``BuildWriter``s: ``procs`` processes, each writing
+    segments of at most ``segment_docs`` documents (a document id always goes to the
+    same process, so a later version replaces an earlier one), then one commit."""
+    parent = BuildWriter(ix, timeout=WRITER_TIMEOUT, compound=False)
+    strict = on_error is None
+
+    def write_part(part: Iterator[Document]) -> tuple[list, BuildReport]:
+        part_report = BuildReport(index_dir=report.index_dir)
+        maker = TermMaker(resources)
+        known: dict[str, str] = {}
+        segments = []
+        #: id -> (segment, docnum) of the documents in the finished segments
+        placed: dict[str, tuple[int, int]] = {}
+        placed_now: dict[str, int] = {}
+        writer = None
+        try:
+            for document in part:
+                if writer is None:
+                    writer = BuildWriter(ix, maker=maker, part=True, compound=False)
+                before = writer.docnum
+                _write_one(writer, document, resources, known, part_report,
+                           None if strict else _keep, maker)
+                if writer.docnum > before:
+                    # a new version replaces one in a finished segment (the writer
+                    # itself replaces one in its own segment)
+                    old = placed.pop(document.id, None)
+                    if old is not None:
+                        segments[old[0]].delete_document(old[1])
+                    placed_now[document.id] = before
+                if writer.doc_count() >= segment_docs:
+                    placed.update((i, (len(segments), n)) for i, n in placed_now.items())
+                    placed_now.clear()
+                    segments.append(writer.finish_segment())
+                    writer = None
+            if writer is not None:
+                segments.append(writer.finish_segment())
+        except BaseException:
+            if writer is not None:
+                writer.cancel()
+            raise
+        return segments, part_report
+
+    try:
+        parts = run_partitioned(documents, lambda d: d.id, procs, write_part)
+    except BaseException:
+        parent.cancel()
+        raise
+    segments = []
+    for part_segments, part_report in parts:
+        segments += part_segments
+        report.added += part_report.added
+        report.updated += part_report.updated
+        report.unchanged += part_report.unchanged
+        report.rejected += part_report.rejected
+    if on_error is not None:
+        for message in report.rejected:
+            on_error(DocumentError(message))
+    parent.commit(mergetype=with_segments(segments))
+
+
+def _keep(error: DocumentError) -> None:
+    """``on_error`` of a build's parts: the rejection is in the part's report."""
+
+
 def _write_one(writer: IndexWriter, document: Document, resources: Resources,
                known: dict[str, str], report: BuildReport,
-               on_error: Callable[[DocumentError], None] | None) -> None:
+               on_error: Callable[[DocumentError], None] | None,
+               maker: TermMaker | None = None) -> None:
     digest = content_hash(document)
     previous = known.get(document.id)
     if previous == digest:
         report.unchanged += 1
         return
     try:
-        fields = prepare_fields(document, resources)
+        fields = prepare_fields(document, resources, maker, digest)
     except DocumentError as error:
         if on_error is None:
             raise

@@ -128,3 +128,34 @@ def test_digest_changes_with_the_file(tmp_path):
     first = Gazetteer.load(write(tmp_path, base)).digest
     second = Gazetteer.load(write(tmp_path, base + "other = Баку\n")).digest
     assert first != second
+
+
+def test_scanning_only_where_a_name_may_start_finds_the_same(gazetteer):
+    import json
+
+    from tests.support import FIXTURES, ROOT
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for path in (FIXTURES, ROOT / "tests" / "eval" / "articles.jsonl"):
+        texts += [json.loads(line)["body"] for line in path.read_text("utf-8").splitlines()]
+    texts.append("نادي قره باغ أغدام وممر لاتشين ومدينة قره باغ نادي كرة القدم ملعب")
+    found = looked_at = total = 0
+    for text in texts:
+        words = normalize_text(text)
+        starts = [i for i, w in enumerate(words) if gazetteer.may_start(w)]
+        expected = gazetteer.find(words)
+        assert gazetteer.find(words, starts) == expected
+        found, looked_at, total = found + len(expected), looked_at + len(starts), \
+            total + len(words)
+    assert found > 100 and looked_at < total / 5
+    assert not gazetteer.may_start("اشتباكات") and gazetteer.may_start("ولاتشين")
+
+
+def test_the_memo_is_not_pickled(gazetteer):
+    import pickle
+
+    gazetteer.find(normalize_text("قصف لاتشين"))
+    assert "_starts" in gazetteer.__dict__
+    copy = pickle.loads(pickle.dumps(gazetteer))
+    assert "_starts" not in copy.__dict__
+    assert copy.find(normalize_text("قصف لاتشين")) == gazetteer.find(normalize_text("قصف لاتشين"))

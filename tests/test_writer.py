@@ -116,3 +116,77 @@ def test_a_body_of_pure_furniture_is_rejected(resources):
     with pytest.raises(DocumentError, match="empty once page furniture"):
         prepare_fields(Document("u", "Video", "https://www.youtube.com/watch?v=x",
                                 origin="f.jsonl:3"), resources)
+
+
+# ---------------------------------------------------------------- fresh builds in parts
+
+
+def _index_contents(index_dir):
+    """Each live document's stored fields and its indexed terms, by id."""
+    with store.open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
+        terms = {}
+        for fieldname, text in reader.all_terms():
+            for docnum in reader.postings(fieldname, text).all_ids():
+                if not reader.is_deleted(docnum):
+                    terms.setdefault(docnum, set()).add((fieldname, text))
+        return {fields["id"]: (fields, terms[docnum])
+                for docnum, fields in searcher.reader().iter_docs()}
+
+
+def test_a_build_in_two_processes_indexes_what_one_process_indexes(tmp_path, resources):
+    from tests.support import FIXTURES, ROOT, SEEDS
+
+    sources = [SEEDS, FIXTURES, ROOT / "tests" / "eval" / "articles.jsonl"]
+    one = build_index(read_documents(sources), tmp_path / "one", resources, procs=1)
+    two = build_index(read_documents(sources), tmp_path / "two", resources, procs=2)
+    assert one.added == two.added > 40
+    assert len(store.open_index(tmp_path / "one")._segments()) == 1
+    assert len(store.open_index(tmp_path / "two")._segments()) == 2
+    assert _index_contents(tmp_path / "two") == _index_contents(tmp_path / "one")
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_later_version_in_the_stream_replaces_an_earlier_one(tmp_path, resources, procs):
+    # (the file readers reject a repeated id; a stream given to build_index may hold one)
+    from index.readers import Document
+
+    documents = [Document(str(i), "", f"خبر رقم {i}") for i in range(7)]
+    documents.insert(5, Document("1", "", "يريفان"))   # id 1 again, after a segment ends
+    documents.append(Document("6", "", "موسكو"))      # id 6 again, in the same segment
+    documents.append(Document("2", "", "خبر رقم 2"))  # id 2 again, unchanged
+    report = build_index(documents, tmp_path / "ix", resources, procs=procs, segment_docs=2)
+    assert (report.added, report.updated, report.unchanged) == (7, 2, 1)
+    contents = _index_contents(tmp_path / "ix")
+    assert sorted(contents) == [str(i) for i in range(7)]
+    assert contents["1"][0]["body"] == "يريفان" and contents["6"][0]["body"] == "موسكو"
+    with store.open_index(tmp_path / "ix").searcher() as searcher:
+        assert searcher.doc_count() == 7
+        assert len(searcher.reader().segments()) >= 4     # at most 2 documents a segment
+
+
+def test_rejections_of_a_build_in_parts_reach_on_error(tmp_path, resources):
+    records = [{"id": "1", "body": "باكو"},
+               {"id": "2", "title": "Video", "body": "https://www.youtube.com/watch?v=x"},
+               {"id": "3", "body": "موسكو"}]
+    errors = []
+    report = build_index(read_documents([write_jsonl(tmp_path / "a.jsonl", records)]),
+                         tmp_path / "ix", resources, procs=2, on_error=errors.append)
+    assert report.added == 2 and len(report.rejected) == 1
+    assert [str(e) for e in errors] == report.rejected
+    assert "empty once page furniture" in report.rejected[0]
+    assert stored_ids(tmp_path / "ix") == ["1", "3"]
+
+
+@pytest.mark.parametrize("bad_line", [
+    '{"id": "9", "title": "Video", "body": "https://www.youtube.com/watch?v=x"}',  # a part fails
+    'nope',                                                            # the stream fails
+])
+def test_a_strict_build_in_parts_stops_and_leaves_no_index(tmp_path, resources, bad_line):
+    source = tmp_path / "bad.jsonl"
+    good = "".join(json.dumps({"id": str(i), "body": "باكو"}) + "\n" for i in range(100))
+    source.write_text(good + bad_line + "\n" + good, encoding="utf-8")
+    with pytest.raises(DocumentError):
+        build_index(read_documents([source]), tmp_path / "ix", resources, procs=2)
+    assert not store.index_exists(tmp_path / "ix")
+    assert list(tmp_path.glob("ix@*")) == []

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The reference engines, and Fahras's analysis under a parallel Whoosh writer.
+"""The reference engines.
 
 Each job runs in its own process (so that its time, its peak memory and its
 imports are its own) and prints one JSON object on its last line::
@@ -9,9 +9,8 @@ imports are its own) and prints one JSON object on its last line::
 
 ENGINE is ``whoosh`` (stock Whoosh: id/title/body, ``StandardAnalyzer``, bare
 library calls), ``fts5`` (SQLite FTS5, ``unicode61 remove_diacritics 2``),
-``tantivy`` (id/title/body, default tokenizer) or, for ``index`` only,
-``fahras-mp`` (Fahras's schema and ``prepare_fields`` under
-``writer(procs=N, multisegment=True)``: the build command has no parallel option).
+or ``tantivy`` (id/title/body, default tokenizer). Fahras itself is built with its
+own command (``python -m index build --procs N``).
 
 Every engine gets the same documents (title and body) and the same queries. A
 query's words must all match (Whoosh's parser default; ``+word`` in tantivy;
@@ -96,27 +95,6 @@ def index_whoosh(corpus: Path, target: Path, procs: int = 1) -> dict:
     return {"docs": n}
 
 
-def index_fahras_mp(corpus: Path, target: Path, procs: int = 2) -> dict:
-    """Fahras's fields and analysis chain under Whoosh's multiprocess writer."""
-    from config.settings import load_settings
-    from index.readers import read_documents
-    from index.resources import Resources
-    from index.schema import make_schema
-    from index.writer import prepare_fields
-    from whoosh import index
-
-    resources = Resources.from_settings(load_settings())
-    target.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(target), make_schema(resources))
-    writer = ix.writer(procs=procs, multisegment=True, compound=False)
-    n = 0
-    for document in read_documents([corpus]):
-        writer.add_document(**prepare_fields(document, resources))
-        n += 1
-    writer.commit()
-    return {"docs": n}
-
-
 def index_fts5(corpus: Path, target: Path, procs: int = 1) -> dict:
     import sqlite3
 
@@ -161,7 +139,7 @@ def index_tantivy(corpus: Path, target: Path, procs: int = 1) -> dict:
     return {"docs": n}
 
 
-INDEXERS = {"whoosh": index_whoosh, "fahras-mp": index_fahras_mp, "fts5": index_fts5,
+INDEXERS = {"whoosh": index_whoosh, "fts5": index_fts5,
             "tantivy": index_tantivy}
 
 
