@@ -25,10 +25,10 @@ from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
 from index.resources import Resources
 from index.tokens import MAX_WORD_LENGTH, WORD_RE
 
-#: A spelling's terms in the text fields: (normalised form, stem or None for a stop
-#: word, ``=`` exact form or None when it is the stem, whether a gazetteer name may
-#: start at it).
-_Word = tuple[str, str | None, str | None, bool]
+#: A spelling's terms: (normalised form, stem or None for a stop word, ``=`` exact form
+#: or None when it is the stem, whether a gazetteer name may start at it, its
+#: ``names`` keys).
+_Word = tuple[str, str | None, str | None, bool, tuple[str, ...]]
 
 #: Texts whose terms a TermMaker keeps (a document's title and body, twice over).
 _RECENT = 4
@@ -44,6 +44,8 @@ class TextTerms:
     entities: set[str]
     #: the number of tokens (Whoosh's field length)
     length: int
+    #: the ``names`` field's terms (name keys) with their counts
+    names: dict[str, int]
 
 
 class TermMaker:
@@ -61,7 +63,6 @@ class TermMaker:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self._words: dict[str, _Word] = {}
-        self._keys: dict[str, list[str]] = {}
         self._recent: dict[str, TextTerms] = {}
 
     def text_terms(self, text: str) -> TextTerms:
@@ -81,16 +82,20 @@ class TermMaker:
     def _text_terms(self, text: str) -> TextTerms:
         words, norms, starts = self._words, [], []
         positions: defaultdict[str, list[int]] = defaultdict(list)
+        names: defaultdict[str, int] = defaultdict(int)
         length = 0
         pos = 0
         for surface, script in _spellings(text):
             word = words.get(surface)
             if word is None:
                 word = words[surface] = self._word(surface, script)
-            norm, stem, exact, may_start = word
+            norm, stem, exact, may_start, keys = word
             norms.append(norm)
             if may_start:
                 starts.append(pos)
+            if keys:
+                for key in keys:
+                    names[key] += 1
             if stem is not None:
                 positions[stem].append(pos)
                 length += 1
@@ -106,30 +111,32 @@ class TermMaker:
                 length += 1
             for key in entities:
                 positions[ENTITY_PREFIX + key].sort()
-        return TextTerms(dict(positions), entities, length)
+        return TextTerms(dict(positions), entities, length, dict(names))
 
     def name_terms(self, text: str) -> dict[str, int]:
-        """The ``names`` field's terms of ``text`` (name keys) with their counts."""
-        cache, counts = self._keys, defaultdict(int)
-        for surface, script in _spellings(text):
-            keys = cache.get(surface)
-            if keys is None:
-                word = self._words.get(surface)
-                if word is None:
-                    word = self._words[surface] = self._word(surface, script)
-                norm = word[0]
-                keys = cache[surface] = self.resources.name_keys(
-                    norm, script, surface, require_capital=True)
-            for key in keys:
-                counts[key] += 1
-        return dict(counts)
+        """The ``names`` field's terms of ``text`` (name keys) with their counts.
+
+        No word spans a line break, so a text's counts are the sum of its two parts'
+        on either side of one: the ``names`` field (title, a line break, body) is
+        answered from the title's and the body's terms when they are recent.
+        """
+        cut = text.find("\n")
+        if cut >= 0:
+            head, tail = self._recent.get(text[:cut]), self._recent.get(text[cut + 1:])
+            if head is not None and tail is not None:
+                counts = dict(head.names)
+                for key, count in tail.names.items():
+                    counts[key] = counts.get(key, 0) + count
+                return counts
+        return self.text_terms(text).names
 
     def _word(self, surface: str, script: str) -> _Word:
-        norm, bare, stem = self.resources.word_info(surface, script)
-        may_start = self.resources.gazetteer.may_start(norm)
-        if stem is None:
-            return norm, None, None, may_start
-        return norm, stem, (EXACT_PREFIX + bare if bare != stem else None), may_start
+        resources = self.resources
+        norm, bare, stem = resources.word_info(surface, script)
+        may_start = resources.gazetteer.may_start(norm)
+        keys = tuple(resources.name_keys(norm, script, surface, require_capital=True))
+        exact = EXACT_PREFIX + bare if stem is not None and bare != stem else None
+        return norm, stem, exact, may_start, keys
 
 
 def _spellings(text: str) -> list[tuple[str, str]]:

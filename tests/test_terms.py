@@ -93,3 +93,16 @@ def test_same_terms_as_the_chains_on_random_text(resources, analyzer, words, gap
     maker = TermMaker(resources)
     assert _fast_text(maker, text) == _chain_text(analyzer, text)
     assert maker.name_terms(text) == _chain_names(names_analyzer(resources), text)
+
+
+def test_the_names_field_is_answered_from_the_recent_title_and_body(resources, monkeypatch):
+    maker = TermMaker(resources)
+    title, body = "Bayraktar over Lachin", "طائرات بيرقدار فوق لاتشين\nBayraktar Kalbajar"
+    maker.text_terms(title)
+    maker.text_terms(body)
+    analysed = []
+    monkeypatch.setattr(maker, "_text_terms", analysed.append)
+    names = maker.name_terms(f"{title}\n{body}")
+    assert analysed == []
+    assert names == _chain_names(names_analyzer(resources), f"{title}\n{body}")
+    assert names["%lBRKTR"] == 2

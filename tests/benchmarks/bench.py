@@ -279,14 +279,15 @@ def _busy_seconds() -> float:
 
 
 def run_service(size: int, queries_file: Path, repeats: int, seconds: float,
-                clients: list[int], workers: int, timeout: float) -> dict:
+                clients: list[int], workers: int, timeout: float,
+                build: str = "fahras") -> dict:
     from .queries import load_queries
 
-    index_dir = index_paths(size)["fahras"]
+    index_dir = index_paths(size)[build]
     log_entries = load_queries(queries_file)
     queries = [q for _, q in log_entries]
     categories = [c for c, _ in log_entries]
-    out: dict = {"workers": workers, "loadavg_at_start": os.getloadavg()}
+    out: dict = {"workers": workers, "index": build, "loadavg_at_start": os.getloadavg()}
     # start-up, several times (the last service stays up for the measurements)
     startups = []
     for i in range(repeats):
@@ -353,9 +354,10 @@ def run_service(size: int, queries_file: Path, repeats: int, seconds: float,
     return out
 
 
-def run_profile(size: int, corpus: Path, queries: Path, timeout: float) -> dict:
+def run_profile(size: int, corpus: Path, queries: Path, timeout: float,
+                build: str = "fahras") -> dict:
     out = {}
-    index_dir = index_paths(size)["fahras"]
+    index_dir = index_paths(size)[build]
     for name, cmd in (
             ("search", [str(PYTHON), "-m", "tests.benchmarks.profiling", "search",
                         str(index_dir), str(queries), "--count", "200", "--out",
@@ -667,9 +669,9 @@ def run_size(size: int, args, parts: list[str]) -> dict:
     if "service" in parts:
         results["service"] = run_service(size, queries, args.repeats, args.seconds,
                                          [int(c) for c in args.clients.split(",")],
-                                         args.workers, args.timeout)
+                                         args.workers, args.timeout, args.serve)
     if "profile" in parts:
-        results["profile"] = run_profile(size, corpus, queries, args.timeout)
+        results["profile"] = run_profile(size, corpus, queries, args.timeout, args.serve)
     results["ratios"], results["targets"] = ratios_and_targets(results)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M")
     results["loadavg_at_end"] = os.getloadavg()
@@ -708,6 +710,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="duration of each throughput run (default 20)")
     parser.add_argument("--clients", default="1,8,32", help="concurrent clients (default 1,8,32)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--serve", choices=("fahras", "fahras-mp"), default="fahras",
+                        help="the build the service and profile parts search: one segment "
+                             "(--procs 1, default) or two (--procs 2)")
     parser.add_argument("--timeout", type=float, default=3600.0,
                         help="time limit of each job in seconds (default 3600)")
     parser.add_argument("--out", help="results file (one size only; default "
