@@ -37,16 +37,20 @@ _FILES = (GAZETTEER_FILE, STOPWORDS_AR_FILE, STOPWORDS_EN_FILE, STEM_EXCEPTIONS_
 
 
 #: Memoised methods, rebuilt after unpickling rather than pickled with an index.
-_MEMOISED = ("split", "name_keys", "word_info")
+_MEMOISED = ("split", "name_keys", "_word_infos")
+#: Spellings whose ``word_info`` a Resources keeps (the memo is emptied when full).
+WORD_INFOS = 1 << 18
 
 
 class WordInfo(NamedTuple):
     """One word as the text fields' analysis chain sees it: normalised form, form
-    without proclitics and stem (None for a stop word)."""
+    without proclitics and stem (None for a stop word), and whether a gazetteer name
+    may start at it."""
 
     norm: str
     bare: str | None
     stem: str | None
+    may_start: bool
 
 
 @dataclass
@@ -117,7 +121,7 @@ class Resources:
         # Memoised per word: news text is Zipfian, most words repeat.
         self.split = lru_cache(maxsize=1 << 18)(self._split)
         self.name_keys = lru_cache(maxsize=1 << 18)(self._name_keys)
-        self.word_info = lru_cache(maxsize=1 << 17)(self._word_info)
+        self._word_infos: dict[str, WordInfo] = {}
 
     def __getstate__(self) -> dict:
         # The known words (the dictionaries' vocabulary, about 66,000 keys) are not
@@ -157,22 +161,34 @@ class Resources:
             return word, word
         return word, stem_english(word)
 
-    def _word_info(self, surface: str, script: str) -> "WordInfo":
+    def word_info(self, surface: str, script: str) -> "WordInfo":
         """What the text fields' analysis chain makes of one word as written,
         gazetteer names apart (a word's ``names`` keys are ``name_keys(norm, script,
         surface, require_capital=True)``).
 
         Every filter but the gazetteer's looks at one word at a time, so this depends
-        on the word alone (``index.spans`` uses it to find matches without the chain).
+        on the word alone (``index.spans`` and ``index.terms`` use it to find a
+        text's terms without the chain). Memoised per spelling (the script follows
+        from the spelling) in a plain dict, which a page of snippets asks some 800
+        times.
 
         >>> Resources.load().word_info("والاشتباكات", "ar")
-        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك')
+        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك', may_start=False)
         """
-        norm = normalize_word(surface, script)
-        if self.is_stopword(norm, script):
-            return WordInfo(norm, None, None)
-        bare, stem = self.split(norm, script, surface)
-        return WordInfo(norm, bare, stem)
+        memo = self._word_infos
+        info = memo.get(surface)
+        if info is None:
+            if len(memo) >= WORD_INFOS:
+                memo.clear()
+            norm = normalize_word(surface, script)
+            may_start = self.gazetteer.may_start(norm)
+            if self.is_stopword(norm, script):
+                info = WordInfo(norm, None, None, may_start)
+            else:
+                bare, stem = self.split(norm, script, surface)
+                info = WordInfo(norm, bare, stem, may_start)
+            memo[surface] = info
+        return info
 
     def stem(self, word: str, script: str) -> str:
         """Return the stem of a normalised word.

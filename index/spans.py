@@ -58,8 +58,10 @@ class SpanFinder:
         words = [m for m in WORD_RE.finditer(text) if m.end() - m.start() <= MAX_WORD_LENGTH]
         spans = self._word_spans(words)
         info = self.resources.word_info
-        norms = [info(m.group(), m.lastgroup).norm for m in words]
-        for name in self.resources.gazetteer.find(norms):
+        infos = [info(m.group(), m.lastgroup) for m in words]
+        norms = [i.norm for i in infos]
+        starts = [n for n, i in enumerate(infos) if i.may_start]
+        for name in self.resources.gazetteer.find(norms, starts):
             if name.key in self.entities:
                 spans.append((words[name.start].start(), words[name.end - 1].end()))
         return merge(spans)
@@ -81,7 +83,7 @@ class SpanFinder:
         if len(surface) > MAX_WORD_LENGTH:
             return False
         resources = self.resources
-        norm, bare, stem = resources.word_info(surface, script)
+        norm, bare, stem, _ = resources.word_info(surface, script)
         if stem is not None and (stem in self.terms
                                  or bare != stem and EXACT_PREFIX + bare in self.terms):
             return True

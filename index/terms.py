@@ -132,8 +132,7 @@ class TermMaker:
 
     def _word(self, surface: str, script: str) -> _Word:
         resources = self.resources
-        norm, bare, stem = resources.word_info(surface, script)
-        may_start = resources.gazetteer.may_start(norm)
+        norm, bare, stem, may_start = resources.word_info(surface, script)
         keys = tuple(resources.name_keys(norm, script, surface, require_capital=True))
         exact = EXACT_PREFIX + bare if stem is not None and bare != stem else None
         return norm, stem, exact, may_start, keys
