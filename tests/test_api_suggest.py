@@ -46,3 +46,27 @@ def test_did_you_mean_fixes_a_confused_letter(client):
 def test_did_you_mean_fixes_a_typo_by_edit_distance(client):
     body = search(client, q="اشتباكت")
     assert body["total"] == 0 and body["query"]["did_you_mean"] == "اشتباكات"
+
+
+def test_did_you_mean_over_several_segments_asks_each_segment(tmp_path, resources, make_app,
+                                                              monkeypatch):
+    # (Whoosh's corrector over several segments computes the edit distance to every
+    # term of the index; a build in two processes leaves two segments.)
+    from whoosh.reading import MultiReader
+
+    from index import store
+    from index.readers import read_documents
+    from index.writer import build_index
+    from tests.support import FIXTURES, SEEDS
+
+    build_index(read_documents([SEEDS, FIXTURES]), tmp_path / "ix", resources, procs=2)
+    assert len(store.open_index(tmp_path / "ix")._segments()) == 2
+
+    def every_term(*args, **kwargs):
+        raise AssertionError("edit distance to every term of the index")
+
+    monkeypatch.setattr(MultiReader, "terms_within", every_term)
+    client = make_app(INDEX_DIR=str(tmp_path / "ix")).test_client()
+    body = search(client, q="اشتباكت")
+    assert body["total"] == 0 and body["query"]["did_you_mean"] == "اشتباكات"
+    assert search(client, q="الزخيرة")["query"]["did_you_mean"] == "الذخيره"
