@@ -5,9 +5,12 @@ the stored and indexed fields (furniture cut, language, entities, content hash);
 ``build_index`` writes a stream of documents. Re-running is idempotent: a document
 whose id and content are already indexed is skipped, one whose content changed
 replaces the old version. A first build and ``rebuild=True`` write into a new
-version folder that is swapped in only after the commit (``index.store``). When a
-document is invalid and no ``on_error`` callback was given, the writer is
-cancelled and the existing index is left as it was. ``write_documents`` and
+version folder that is swapped in only after the commit (``index.store``), with
+``index.segments.BuildWriter`` in ``procs`` processes (``index.workers``), each
+writing its own segments; adding to an existing index goes through Whoosh's
+writer in one process. When a document is invalid and no ``on_error`` callback
+was given, the build is cancelled and the existing index is left as it was.
+``write_documents`` and
 ``delete_document`` serve the ingestion API: one commit per request, under Whoosh's
 writer lock (one writer at a time, across processes).
 """
@@ -36,7 +39,7 @@ from whoosh import index as whoosh_index
 #: Seconds a build waits for another writer (a running build, the service) to finish.
 WRITER_TIMEOUT = 30.0
 #: Documents per segment of a fresh build at most: its postings stay in memory until
-#: the segment is written (about 30 bytes a posting, some 230 postings a news article).
+#: the segment is written (a process peaked at 1.7 GB for 100,000 news articles).
 SEGMENT_DOCS = 100_000
 
 
