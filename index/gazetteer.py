@@ -197,7 +197,9 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
         """The patterns a name starting with ``word`` may follow, one group per clitic
         form of the word (``proclitic_candidates`` order); memoised per word, since
         most words start no name and news text repeats its words."""
-        memo = self.__dict__.setdefault("_starts", {})
+        memo = self.__dict__.get("_starts")
+        if memo is None:
+            memo = self.__dict__["_starts"] = {}
         groups = memo.get(word)
         if groups is None:
             if len(memo) >= _MEMO_WORDS:
