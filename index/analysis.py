@@ -215,8 +215,14 @@ def fahras_analyzer(resources: Resources) -> CompositeAnalyzer:
 
 
 def resources_of(analyzer: CompositeAnalyzer) -> Resources:
-    """Return the resources an analyzer was built with (for instance one read from an index)."""
+    """Return the resources an analyzer was built with (for instance one read from an
+    index): the text fields' chain or the ``names`` chain.
+
+    >>> r = Resources.load()
+    >>> resources_of(names_analyzer(r)) is resources_of(fahras_analyzer(r)) is r
+    True
+    """
     for item in analyzer.items:
-        if isinstance(item, EntityFilter):
+        if isinstance(item, (EntityFilter, NameKeyFilter)):
             return item.resources
     raise ValueError("not a Fahras analyzer")

@@ -85,11 +85,16 @@ class BuildWriter(SegmentWriter):
         if self.segments:
             self.cancel()
             raise ValueError("a build writer writes into an empty index only")
+        for name, field in self.schema.items():
+            if field.vector or field.separate_spelling():
+                self.cancel()
+                raise ValueError(f"{name}: term vectors and spelling fields are not "
+                                 "supported by the build writer")
         self._kinds = {name: field_kind(field) for name, field in self.schema.items()}
         for name, kind in self._kinds.items():
             if kind == WHOOSH:
                 continue
-            resources = resources_of_field(self.schema[name])
+            resources = resources_of(self.schema[name].analyzer)
             if maker is None:
                 maker = TermMaker(resources)
             elif maker.resources.fingerprint != resources.fingerprint:
@@ -119,9 +124,6 @@ class BuildWriter(SegmentWriter):
             if value is None:
                 continue
             field = schema[fieldname]
-            if field.vector or field.separate_spelling():
-                raise ValueError(f"{fieldname}: term vectors and spelling fields are "
-                                 "not supported by the build writer")
             terms, length = None, 0
             if field.indexed:
                 terms, length = self._terms(fieldname, field, value,
@@ -307,14 +309,6 @@ def _fill_blocks(writer: W3FieldWriter, postings: _Term, lengths: array | None) 
         known = [n for n in map(lengths.__getitem__, block_ids) if n] if lengths else ()
         postwriter._minlength = min(known) if known else None
         postwriter._maxlength = max(known) if known else 0
-
-
-def resources_of_field(field: FieldType):
-    """The resources a Fahras text or names field's analyzer was built with."""
-    if NameKeyFilter in {type(item) for item in field.analyzer.items}:
-        return next(item.resources for item in field.analyzer.items
-                    if isinstance(item, NameKeyFilter))
-    return resources_of(field.analyzer)
 
 
 def with_segments(segments: list) -> Any:

@@ -188,9 +188,9 @@ def _write_fresh(ix: FileIndex, documents: Iterable[Document], resources: Resour
         maker = TermMaker(resources)
         known: dict[str, str] = {}
         segments = []
-        #: id -> (segment, docnum) of the documents in the finished segments
+        # id -> (segment number, docnum) of each document written; the writer's own
+        # segment is number len(segments)
         placed: dict[str, tuple[int, int]] = {}
-        placed_now: dict[str, int] = {}
         writer = None
         try:
             for document in part:
@@ -202,13 +202,11 @@ def _write_fresh(ix: FileIndex, documents: Iterable[Document], resources: Resour
                 if writer.docnum > before:
                     # a new version replaces one in a finished segment (the writer
                     # itself replaces one in its own segment)
-                    old = placed.pop(document.id, None)
-                    if old is not None:
+                    old = placed.get(document.id)
+                    if old is not None and old[0] < len(segments):
                         segments[old[0]].delete_document(old[1])
-                    placed_now[document.id] = before
+                    placed[document.id] = (len(segments), before)
                 if writer.doc_count() >= segment_docs:
-                    placed.update((i, (len(segments), n)) for i, n in placed_now.items())
-                    placed_now.clear()
                     segments.append(writer.finish_segment())
                     writer = None
             if writer is not None:

@@ -170,3 +170,14 @@ def test_a_term_maker_of_other_resources_is_refused(tmp_path, resources):
     other = TermMaker(dataclasses.replace(resources, fingerprint="x" * 16))
     with pytest.raises(ValueError, match="resources"):
         BuildWriter(ix, maker=other)
+
+
+def test_a_schema_with_term_vectors_is_refused_at_once(tmp_path):
+    from whoosh import fields
+
+    tmp_path.joinpath("ix").mkdir()
+    schema = fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(vector=True))
+    ix = whoosh_index.create_in(str(tmp_path / "ix"), schema)
+    with pytest.raises(ValueError, match="body: term vectors"):
+        BuildWriter(ix)
+    ix.writer().cancel()                # the refused writer released the lock
