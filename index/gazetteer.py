@@ -151,6 +151,19 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
         """Tell whether a name (or a ``not`` phrase) may start at this normalised word."""
         return bool(self._starting(word))
 
+    def keys_starting(self, word: str) -> frozenset[str]:
+        """The keys of the names that may start at this normalised word: ``find``
+        reports a name of key K at a word only if K is among them (nested names
+        included), so a text none of whose words gives K has no name K.
+
+        >>> g = Gazetteer({"lachin": Entity("lachin", "place", "Lachin", "لاتشين",
+        ...                                 ("لاتشين", "Lachin"))})
+        >>> g.keys_starting("ولاتشين"), g.keys_starting("ممر")
+        (frozenset({'lachin'}), frozenset())
+        """
+        return frozenset(p.key for group in self._starting(word) for p in group
+                         if p.key is not None)
+
     def _scan(self, words: Sequence[str], start: int, stop: int,
               longest: int | None, text_vetoes: dict[str, bool],
               starts: Iterable[int] | None = None) -> list[Match]:
@@ -239,7 +252,7 @@ Match(start=2, end=3, key='lachin', ambiguous=False)]
 def _text_cues(words: Sequence[str], cues: frozenset[str]) -> bool:
     """Whether the text holds ``TEXT_CUES`` distinct cue words."""
     found: set[str] = set()
-    for w in words:
+    for w in set(words):
         found |= _cue_forms(w) & cues
         if len(found) >= TEXT_CUES:
             return True

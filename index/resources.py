@@ -37,7 +37,7 @@ _FILES = (GAZETTEER_FILE, STOPWORDS_AR_FILE, STOPWORDS_EN_FILE, STEM_EXCEPTIONS_
 
 
 #: Memoised methods, rebuilt after unpickling rather than pickled with an index.
-_MEMOISED = ("split", "name_keys", "_word_infos")
+_MEMOISED = ("split", "name_keys", "_word_infos", "_spellings")
 #: Spellings whose ``word_info`` a Resources keeps (the memo is emptied when full).
 WORD_INFOS = 1 << 18
 

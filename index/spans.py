@@ -4,10 +4,11 @@ A snippet marks the words whose index terms are among the query's. Running the t
 Whoosh chains (the text fields' and the ``names`` field's) over a result's body
 costs about 1.7 ms per article, a third of a search. But every filter except the
 gazetteer's looks at one word at a time, so a word's terms depend only on how it
-is written (``Resources.word_info``, memoised: news text is Zipfian, and a
-``SpanFinder`` keeps each spelling's answer for a page); the gazetteer runs only
-when the query has an entity term. The spans are the ones the chains
-give (``tests/test_spans.py`` compares both on articles and random text):
+is written: ``Spellings`` files each spelling met under its terms once per process
+(news text is Zipfian), and a page's matching words are set intersections; the
+gazetteer reads a text only when one of its words may start a name of the query's
+entities. The spans are the ones the chains give (``tests/test_spans.py`` compares
+both on articles and random text):
 
 * a word whose stem, or ``=`` + its form without proclitics when that differs from
   the stem, is a query term (stop words have no terms);
@@ -17,21 +18,114 @@ give (``tests/test_spans.py`` compares both on articles and random text):
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate, compress, count
 
 from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
 from index.resources import Resources
-from index.tokens import MAX_WORD_LENGTH, WORD_RE
+from index.tokens import MAX_WORD_LENGTH, SURFACE_RE, WORD_RE, script_of
 
 Span = tuple[int, int]
+
+#: Splits a text into the text between words and the words: [between, word, between, ...]
+_WORD_SPLIT = re.compile(f"({SURFACE_RE.pattern})")
+
+
+#: Spellings a ``Spellings`` holds; a full one is replaced by an empty one.
+SPELLINGS = 1 << 18
+
+
+class Spellings:
+    """The spellings met in texts so far, grouped by the terms they give: for each
+    stem and each ``=`` exact form, for each name key, for each entity key a name
+    may start with, the spellings that give it. One per ``Resources`` (``of``), so
+    each process decides a spelling once for every query, not once per query:
+    a page's matching words are then set intersections, in C.
+
+    >>> r = Resources.load()
+    >>> s = Spellings.of(r)
+    >>> s.learn({"والاشتباكات", "اشتباك"})
+    >>> sorted(s.by_term["اشتباك"]), sorted(s.by_term["=اشتباكات"])
+    (['اشتباك', 'والاشتباكات'], ['والاشتباكات'])
+    """
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+        self.known: set[str] = set()                 # spellings learnt
+        self.by_term: dict[str, set[str]] = {}
+        self.norms: dict[str, str] = {}
+        self.starts: set[str] = set()                # a name (any) may start at them
+        self.by_entity: dict[str, set[str]] = {}     # entity key → spellings it may start at
+        self.keyed: set[str] = set()                 # spellings whose name keys are in by_key
+        self.by_key: dict[str, set[str]] = {}
+
+    @classmethod
+    def of(cls, resources: Resources) -> "Spellings":
+        """The resources' spellings (a fresh one once ``SPELLINGS`` are known)."""
+        spellings = resources.__dict__.get("_spellings")
+        if spellings is None or len(spellings.known) >= SPELLINGS:
+            spellings = resources.__dict__["_spellings"] = cls(resources)
+        return spellings
+
+    def learn(self, surfaces: Iterable[str]) -> None:
+        """File spellings new to this object under their terms (a word too long to
+        index gives none)."""
+        resources = self.resources
+        info, keys_starting = resources.word_info, resources.gazetteer.keys_starting
+        by_term, by_entity, norms, starts = self.by_term, self.by_entity, self.norms, self.starts
+        for surface in surfaces:
+            if len(surface) <= MAX_WORD_LENGTH:
+                norm, bare, stem, may_start = info(surface, script_of(surface))
+                norms[surface] = norm
+                if stem is not None:
+                    _file(by_term, stem, surface)
+                    if bare != stem:
+                        _file(by_term, EXACT_PREFIX + bare, surface)
+                if may_start:
+                    starts.add(surface)
+                    for key in keys_starting(norm):
+                        _file(by_entity, key, surface)
+            self.known.add(surface)
+
+    def learn_keys(self, surfaces: Iterable[str]) -> None:
+        """File learnt spellings under their name keys (looked up only for queries
+        with name keys)."""
+        name_keys, by_key = self.resources.name_keys, self.by_key
+        for surface in surfaces:
+            if len(surface) <= MAX_WORD_LENGTH:
+                script = script_of(surface)
+                for key in name_keys(self.norms[surface], script, surface, require_capital=True):
+                    _file(by_key, key, surface)
+            self.keyed.add(surface)
+
+
+def _file(groups: dict[str, set[str]], key: str, surface: str) -> None:
+    group = groups.get(key)
+    if group is None:
+        groups[key] = {surface}
+    else:
+        group.add(surface)
+
+
+def _having(surfaces: set[str], groups: dict[str, set[str]], keys: Iterable[str]) -> set[str]:
+    """The spellings of ``surfaces`` filed in ``groups`` under one of ``keys``."""
+    found: set[str] = set()
+    for key in keys:
+        group = groups.get(key)
+        if group:
+            found |= surfaces & group
+    return found
 
 
 class SpanFinder:
     """The spans to mark for one query, in any number of texts (a page of results).
 
     Whether a word matches depends on its spelling alone (gazetteer names aside), so
-    the answer is kept per spelling for the finder's life: on a page of ten articles
-    most words are decided once. A word's name keys are looked up only when the
-    query has name keys.
+    each spelling is decided once per process (``Spellings``). A text is not walked
+    word by word in Python: its distinct spellings come from one ``findall`` (in
+    C), set intersections with the spellings of the query's terms tell which
+    match, and only those are looked for in the text (``str.find``, each find
+    checked to be a whole word). The gazetteer reads the text's word sequence only
+    when one of its words may start a name of the query's entities.
 
     >>> r = Resources.load()
     >>> find = SpanFinder(r, {"@nagorno_karabakh", "=اشتباكات"})
@@ -45,50 +139,104 @@ class SpanFinder:
         self.resources = resources
         self.terms = frozenset(terms)
         self.keys = frozenset(name_keys)
-        self.entities = {t[len(ENTITY_PREFIX):] for t in self.terms
-                         if t.startswith(ENTITY_PREFIX)}
-        self._hits: dict[str, bool] = {}
+        self.entities = frozenset(t[len(ENTITY_PREFIX):] for t in self.terms
+                                  if t.startswith(ENTITY_PREFIX))
+        self.spellings = Spellings.of(resources)
 
     def __call__(self, text: str) -> list[Span]:
         """Sorted, merged (start, end) character spans of the words of ``text`` that
         the analysis chains would index under one of the terms or name keys."""
-        if not self.entities:       # (words too long to index are decided False)
-            return merge(self._word_spans(WORD_RE.finditer(text)))
-        # the gazetteer reads the whole word sequence (as iter_words gives it)
+        spellings = self.spellings
+        if self.entities:
+            parts = _WORD_SPLIT.split(text)
+            surfaces = set(parts[1::2])
+        else:
+            surfaces = set(SURFACE_RE.findall(text))
+        new = surfaces.difference(spellings.known)
+        if new:
+            spellings.learn(new)
+        found = _having(surfaces, spellings.by_term, self.terms)
+        if self.keys:
+            unkeyed = surfaces.difference(spellings.keyed)
+            if unkeyed:
+                spellings.learn_keys(unkeyed)
+            found |= _having(surfaces, spellings.by_key, self.keys)
+        if self.entities and _having(surfaces, spellings.by_entity, self.entities):
+            return self._with_names(text, parts, found)
+        if not found:
+            return []
+        spans = _find_words(text, found)
+        if spans is None:           # no break between words near a find: read it all
+            spans = [m.span() for m in WORD_RE.finditer(text) if m.group() in found]
+        return merge(spans)
+
+    def _with_names(self, text: str, parts: list[str], found: set[str]) -> list[Span]:
+        """The spans of the words of ``found`` and of the names of the query's
+        entities, the gazetteer reading the word sequence as ``iter_words`` gives it.
+
+        ``parts`` is the text split (in C) into the text between words and the
+        words, whose running lengths are the words' offsets.
+        """
+        surfaces = parts[1::2]
+        if surfaces and max(map(len, surfaces)) > MAX_WORD_LENGTH:
+            return self._with_names_long(text, found)
+        bounds = list(accumulate(map(len, parts)))      # word i: bounds[2i], bounds[2i+1]
+        norms, starts = self.spellings.norms, self.spellings.starts
+        spans = [(bounds[2 * i], bounds[2 * i + 1])
+                 for i in compress(count(), map(found.__contains__, surfaces))]
+        names = self.resources.gazetteer.find(
+            list(map(norms.__getitem__, surfaces)),
+            list(compress(count(), map(starts.__contains__, surfaces))))
+        for name in names:
+            if name.key in self.entities:
+                spans.append((bounds[2 * name.start], bounds[2 * name.end - 1]))
+        return merge(spans)
+
+    def _with_names_long(self, text: str, found: set[str]) -> list[Span]:
+        """``_with_names`` for a text with words too long to index, which the
+        gazetteer's word sequence leaves out."""
         words = [m for m in WORD_RE.finditer(text) if m.end() - m.start() <= MAX_WORD_LENGTH]
-        spans = self._word_spans(words)
-        info = self.resources.word_info
-        infos = [info(m.group(), m.lastgroup) for m in words]
-        norms = [i.norm for i in infos]
-        starts = [n for n, i in enumerate(infos) if i.may_start]
-        for name in self.resources.gazetteer.find(norms, starts):
+        surfaces = [m.group() for m in words]
+        norms, starts = self.spellings.norms, self.spellings.starts
+        spans = [m.span() for m, s in zip(words, surfaces) if s in found]
+        names = self.resources.gazetteer.find(
+            [norms[s] for s in surfaces], [i for i, s in enumerate(surfaces) if s in starts])
+        for name in names:
             if name.key in self.entities:
                 spans.append((words[name.start].start(), words[name.end - 1].end()))
         return merge(spans)
 
-    def _word_spans(self, words: Iterable[re.Match]) -> list[Span]:
-        """The spans of the words whose own terms match (each spelling decided once)."""
-        hits, decide = self._hits, self._decide
-        spans = []
-        for match in words:
-            surface = match.group()
-            hit = hits.get(surface)
-            if hit is None:
-                hit = hits[surface] = decide(surface, match.lastgroup)
-            if hit:
-                spans.append(match.span())
-        return spans
 
-    def _decide(self, surface: str, script: str) -> bool:
-        if len(surface) > MAX_WORD_LENGTH:
-            return False
-        resources = self.resources
-        norm, bare, stem, _ = resources.word_info(surface, script)
-        if stem is not None and (stem in self.terms
-                                 or bare != stem and EXACT_PREFIX + bare in self.terms):
-            return True
-        return bool(self.keys) and not self.keys.isdisjoint(
-            resources.name_keys(norm, script, surface, require_capital=True))
+#: How far back from a find ``_find_words`` looks for a space or a line break.
+_LOOK_BACK = 4 * MAX_WORD_LENGTH
+
+
+def _find_words(text: str, surfaces: Iterable[str]) -> list[Span] | None:
+    """The spans where ``text`` has one of ``surfaces`` as a whole word, or None when
+    a find has no space or line break within ``_LOOK_BACK`` characters before it.
+
+    No word holds a space or a line break, so the words after one are the same
+    whether ``WORD_RE`` reads the text from its start or from there: a find is a
+    word when the reading from the last break before it has a word exactly there.
+    """
+    spans = []
+    search = WORD_RE.search
+    for surface in surfaces:
+        n = len(surface)
+        i = text.find(surface)
+        while i >= 0:
+            back = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+            if i - back > _LOOK_BACK:
+                return None
+            word = search(text, back)
+            while word is not None and word.start() < i:
+                word = search(text, word.end())
+            if word is not None and word.start() == i and word.end() == i + n:
+                spans.append((i, i + n))
+                i = text.find(surface, i + n)
+            else:
+                i = text.find(surface, i + 1)
+    return spans
 
 
 def term_spans(text: str, resources: Resources, terms: Iterable[str],

@@ -20,6 +20,10 @@ _LATIN = f"{_LATIN_CHAR}{_LATIN_MARKS}(?:['’ʼ.]?{_LATIN_CHAR}{_LATIN_MARKS})*
 #: One word; the group that matched (``ar`` or ``latin``) is its script, which the
 #: surface alone decides.
 WORD_RE = re.compile(f"(?P<ar>{_ARABIC})|(?P<latin>{_LATIN})")
+#: The same words without the groups: ``SURFACE_RE.findall`` lists a text's words
+#: as strings, in C (``script_of`` tells a word's script from its first letter).
+SURFACE_RE = re.compile(f"{_ARABIC}|{_LATIN}")
+_ARABIC_LETTER = re.compile(f"[{ARABIC_WORD_CLASS}]")
 
 #: Words longer than this are not indexed (base64 blobs, URLs glued to text).
 MAX_WORD_LENGTH = 64
@@ -44,3 +48,12 @@ def iter_words(text: str) -> Iterator[Word]:
         start, end = match.span()
         if end - start <= MAX_WORD_LENGTH:
             yield Word(match.group(), start, end, match.lastgroup)
+
+
+def script_of(surface: str) -> str:
+    """The script of a word as ``WORD_RE`` gives it: ``ar`` or ``latin``.
+
+    >>> script_of("مُعَدّة"), script_of("Laçın"), script_of("٢٠٢٠")
+    ('ar', 'latin', 'ar')
+    """
+    return "ar" if _ARABIC_LETTER.match(surface) else "latin"

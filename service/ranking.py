@@ -37,11 +37,11 @@ orders the matching documents by a sortable field (a sort by date).
 """
 
 import time
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.query.spans import Span, bisect_spans
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
@@ -365,33 +365,61 @@ def _phrase_at(q: wq.Phrase, segment: _Segment, docs: np.ndarray) -> np.ndarray:
         present &= scores > 0
         total += scores
     matchers = [reader.postings(q.fieldname, word) for word in q.words]
+    skip = _skip_to if all(hasattr(m, name) for m in matchers for name in _BLOCK_SKIP) \
+        else _whoosh_skip_to
     near = np.zeros(len(docs), bool)
     for i in np.flatnonzero(present):
         doc = int(docs[i])
         positions = []
         for matcher in matchers:
-            if matcher.id() < doc:
-                matcher.skip_to(doc)
+            skip(matcher, doc)
             positions.append(matcher.value_as("positions"))
         near[i] = _in_order(positions, q.slop)
     return np.where(near, total * q.boost, 0.0)
 
 
-def _in_order(positions: list[list[int]], slop: int, mindist: int = 1) -> bool:
+#: What ``_skip_to`` needs of Whoosh's codec (whoosh3 and whoosh-reloaded's
+#: ``W3LeafMatcher``): the block's document numbers and the index into them.
+_BLOCK_SKIP = ("_ids", "_i", "_blocklength", "_next_block")
+
+
+def _skip_to(matcher, doc: int) -> None:
+    """``matcher.skip_to(doc)`` for a matcher at or before ``doc``, which is one of
+    its documents: skip whole blocks by their last document, then bisect the block.
+    Whoosh steps through the block a posting at a time, some 60 steps per best hit
+    of a common word."""
+    if matcher.id() >= doc:
+        return
+    while doc > matcher.block_max_id() and matcher.is_active():
+        matcher._next_block()
+    matcher.id()                                        # reads the block's ids
+    matcher._i = bisect_left(matcher._ids, doc, matcher._i, matcher._blocklength)
+
+
+def _whoosh_skip_to(matcher, doc: int) -> None:
+    if matcher.id() < doc:
+        matcher.skip_to(doc)
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
     """Whether the words stand in order, each within ``slop`` of the span before it:
-    Whoosh's ``SpanNear2`` (ordered) over single positions, step for step."""
-    aspans = [Span(p) for p in positions[0]]
+    Whoosh's ``SpanNear2`` (ordered, ``mindist`` 1) over single positions, step for
+    step. A span (start, end) is followed by a word at ``b`` when ``end < b <=
+    end + slop`` (its distance is 0 inside the span, else ``b - end``), and the two
+    make the span (start, b).
+
+    >>> _in_order([[3, 9], [5, 20], [6]], 2), _in_order([[3], [3]], 2)
+    (True, False)
+    """
+    spans = {(p, p) for p in positions[0]}
     for later in positions[1:]:
-        if not aspans:
+        if not spans:
             return False
-        bspans = [Span(p) for p in later]
-        spans = set()
-        for aspan in aspans:
-            # (from the first span that starts at or after this one: in order)
-            for bspan in bspans[bisect_spans(bspans, aspan.start):]:
-                if bspan.start > aspan.end + slop:
+        joined = set()
+        for start, end in spans:
+            for b in later[bisect_right(later, end):]:
+                if b > end + slop:
                     break
-                if mindist <= aspan.distance_to(bspan) <= slop:
-                    spans.add(aspan.to(bspan))
-        aspans = sorted(spans)
-    return bool(aspans)
+                joined.add((start, b))
+        spans = joined
+    return bool(spans)

@@ -22,10 +22,15 @@ import pytest
 from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
+from whoosh.query.spans import Span, bisect_spans
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import service.docsets
+import service.ranking
 from service.docsets import DocSets, read_postings
-from service.ranking import by_field, rank, scores_at
+from service.ranking import _in_order as in_order
+from service.ranking import _skip_to, by_field, rank, scores_at
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
 
@@ -274,7 +279,11 @@ def test_postings_read_by_block_equal_postings_read_one_by_one(segmented, monkey
     assert len(by_block["absent"].ids) == 0
 
 
-def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented):
+@pytest.mark.parametrize("skip", ["by bisection", "whoosh's skip_to"])
+def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented, skip,
+                                                                      monkeypatch):
+    if skip != "by bisection":
+        monkeypatch.setattr(service.ranking, "_BLOCK_SKIP", ("no such attribute",))
     docsets = DocSets()
     rng = random.Random(3)
     phrases = [wq.Phrase("body", rng.sample(WORDS, rng.randint(2, 3)), slop=rng.randint(1, 4),
@@ -294,6 +303,48 @@ def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented)
                 assert got.tolist() == pytest.approx(expected), q
                 matched_somewhere += sum(1 for score in expected if score)
     assert matched_somewhere > 100
+
+
+def test_skipping_by_bisection_reads_the_postings_whooshs_skip_to_reads(segmented):
+    rng = random.Random(5)
+    with segmented.searcher() as s:
+        reader = s.leaf_searchers()[0][0].reader()
+        for word in WORDS:
+            docs = [d for d, _ in reader.postings("body", word).items_as("weight")]
+            assert len(docs) > 128                    # more than one block
+            for _ in range(5):
+                chosen = sorted(rng.sample(docs, 40))
+                ours, whoosh = reader.postings("body", word), reader.postings("body", word)
+                for doc in chosen:
+                    _skip_to(ours, doc)
+                    whoosh.skip_to(doc)
+                    assert ours.id() == whoosh.id() == doc
+                    assert ours.value_as("positions") == whoosh.value_as("positions")
+
+
+def _whooshs_in_order(positions, slop, mindist=1):
+    # SpanNear2's ordered check over single positions, as Whoosh's Span objects do it
+    aspans = [Span(p) for p in positions[0]]
+    for later in positions[1:]:
+        if not aspans:
+            return False
+        bspans = [Span(p) for p in later]
+        spans = set()
+        for aspan in aspans:
+            for bspan in bspans[bisect_spans(bspans, aspan.start):]:
+                if bspan.start > aspan.end + slop:
+                    break
+                if mindist <= aspan.distance_to(bspan) <= slop:
+                    spans.add(aspan.to(bspan))
+        aspans = sorted(spans)
+    return bool(aspans)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), unique=True).map(sorted), min_size=2, max_size=4),
+       st.integers(1, 5))
+def test_words_in_order_as_whooshs_spans_say(positions, slop):
+    assert in_order(positions, slop) == _whooshs_in_order(positions, slop)
 
 
 @pytest.fixture(scope="module")

@@ -96,3 +96,46 @@ def test_same_spans_as_the_chains_on_random_text(resources, analyzer, names, wor
     keys = {t.text for t in names(text, mode="index")}
     assert term_spans(text, resources, terms, keys) == \
         _chains(text, analyzer, names, terms, keys)
+
+
+SEPARATORS = [" ", "", "'", ".", "-", "\n", "\t", "\u0301", "\u064e", "،", "«", "x", "و"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=25),
+       st.sets(st.sampled_from(["@nagorno_karabakh", "@lachin", "لاتشين", "=اشتباكات",
+                                "اشتباك", "corridor", "lachin", "ال", "=معده", "karabakh"]),
+               max_size=4))
+def test_words_found_in_text_glued_by_any_character_are_the_chains(resources, analyzer, names,
+                                                                    words, terms):
+    # a spelling found by str.find inside a longer word, after an apostrophe or a
+    # combining mark, is no word of the text: only whole words are marked
+    text = "".join(word + sep for word, sep in words)
+    keys = {t.text for t in names(text, mode="index")}
+    assert term_spans(text, resources, terms, keys) == \
+        _chains(text, analyzer, names, terms, keys)
+
+
+def test_a_text_without_breaks_is_read_whole(resources, analyzer, names):
+    # no space or line break near a find: the finder reads the text word by word
+    text = "،".join(["والاشتباكات", "لاتشين", "corridor's"] * 60)
+    terms = {"=اشتباكات", "لاتشين", "corridor"}
+    spans = term_spans(text, resources, terms)
+    assert len(spans) == 180
+    assert spans == _chains(text, analyzer, names, terms, set())
+
+
+def test_spellings_are_decided_once_per_process_and_start_afresh_when_full(resources,
+                                                                           monkeypatch):
+    import index.spans
+    first = SpanFinder(resources, {"=اشتباكات"})
+    text = "القتال في ناغورني كاراباخ والاشتباكات"
+    assert first(text)
+    second = SpanFinder(resources, {"قتال"})
+    assert second.spellings is first.spellings and "والاشتباكات" in second.spellings.known
+    assert [text[s:e] for s, e in second(text)] == ["القتال"]
+    monkeypatch.setattr(index.spans, "SPELLINGS", len(first.spellings.known))
+    third = SpanFinder(resources, {"قتال"})
+    assert third.spellings is not first.spellings and not third.spellings.known
+    assert [text[s:e] for s, e in third(text)] == ["القتال"]
+    assert "_spellings" not in resources.__getstate__()
