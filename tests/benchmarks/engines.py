@@ -169,7 +169,7 @@ def _timed_passes(run_one, queries: list[str], repeats: int, warmup: int,
 
 
 def search_whoosh(target: Path, queries: list[str], repeats: int, warmup: int,
-                  max_pass_seconds: float) -> dict:
+                  max_pass_seconds: float, modes: tuple[str, ...] = ()) -> dict:
     from whoosh import index
     from whoosh.qparser import MultifieldParser
 
@@ -195,11 +195,11 @@ def search_whoosh(target: Path, queries: list[str], repeats: int, warmup: int,
                 _ = hit["id"], hit["title"]
             return total
 
-    out["reused"] = _timed_passes(reused, queries, repeats, warmup, max_pass_seconds)
-    out["reused_highlights"] = _timed_passes(lambda q: reused(q, True), queries, repeats,
-                                             warmup, max_pass_seconds)
-    out["per_request"] = _timed_passes(per_request, queries, repeats, warmup,
-                                       max_pass_seconds)
+    runs = {"reused": reused, "reused_highlights": lambda q: reused(q, True),
+            "per_request": per_request}
+    for mode, run_one in runs.items():
+        if not modes or mode in modes:
+            out[mode] = _timed_passes(run_one, queries, repeats, warmup, max_pass_seconds)
     searcher.close()
     return out
 
@@ -279,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     se.add_argument("--repeats", type=int, default=3)
     se.add_argument("--warmup", type=int, default=50)
     se.add_argument("--max-pass-seconds", type=float, default=120.0)
+    se.add_argument("--modes", default="",
+                    help="stock Whoosh only: comma-separated modes to run (default all)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.job == "index":
@@ -289,8 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         from .queries import load_queries
 
         queries = [q for _, q in load_queries(args.queries)]
+        extra = {"modes": tuple(filter(None, args.modes.split(",")))} if args.modes else {}
         out = SEARCHERS[args.engine](args.target, queries, args.repeats, args.warmup,
-                                     args.max_pass_seconds)
+                                     args.max_pass_seconds, **extra)
     out["pid"] = os.getpid()
     print(json.dumps(out), flush=True)
     return 0
