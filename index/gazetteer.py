@@ -32,7 +32,7 @@ CONTEXT_WINDOW = 6
 #: Distinct cue words anywhere in a text that veto every ambiguous spelling in it.
 TEXT_CUES = 3
 #: Words whose name-start patterns a gazetteer keeps (the memo is emptied when full).
-_MEMO_WORDS = 1 << 18
+_MEMO_WORDS = 1 << 16
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ FUNCTION_WORDS = frozenset("a an the of to in on at for by with from and or".spl
                            + "في من علي الي عن مع و ب ل".split())
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def word_key(norm: str, script: str) -> str:
     """The key of one normalised word: its stem by the unconfigured stemmers.
 

@@ -224,7 +224,7 @@ def normalize_latin(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def normalize_word(surface: str, script: str) -> str:
     """Normalise one word by its script (``ar`` or ``latin``, as the tokenizer tags it).
 

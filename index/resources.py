@@ -37,9 +37,7 @@ _FILES = (GAZETTEER_FILE, STOPWORDS_AR_FILE, STOPWORDS_EN_FILE, STEM_EXCEPTIONS_
 
 
 #: Memoised methods, rebuilt after unpickling rather than pickled with an index.
-_MEMOISED = ("split", "name_keys", "_word_infos", "_spellings")
-#: Spellings whose ``word_info`` a Resources keeps (the memo is emptied when full).
-WORD_INFOS = 1 << 18
+_MEMOISED = ("split", "name_keys", "_spellings")
 
 
 class WordInfo(NamedTuple):
@@ -119,9 +117,8 @@ class Resources:
 
     def __post_init__(self) -> None:
         # Memoised per word: news text is Zipfian, most words repeat.
-        self.split = lru_cache(maxsize=1 << 18)(self._split)
-        self.name_keys = lru_cache(maxsize=1 << 18)(self._name_keys)
-        self._word_infos: dict[str, WordInfo] = {}
+        self.split = lru_cache(maxsize=1 << 16)(self._split)
+        self.name_keys = lru_cache(maxsize=1 << 16)(self._name_keys)
 
     def __getstate__(self) -> dict:
         # The known words (the dictionaries' vocabulary, about 66,000 keys) are not
@@ -168,27 +165,17 @@ class Resources:
 
         Every filter but the gazetteer's looks at one word at a time, so this depends
         on the word alone (``index.spans`` and ``index.terms`` use it to find a
-        text's terms without the chain). Memoised per spelling (the script follows
-        from the spelling) in a plain dict, which a page of snippets asks some 800
-        times.
+        text's terms without the chain, each keeping the answer per spelling).
 
         >>> Resources.load().word_info("والاشتباكات", "ar")
         WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك', may_start=False)
         """
-        memo = self._word_infos
-        info = memo.get(surface)
-        if info is None:
-            if len(memo) >= WORD_INFOS:
-                memo.clear()
-            norm = normalize_word(surface, script)
-            may_start = self.gazetteer.may_start(norm)
-            if self.is_stopword(norm, script):
-                info = WordInfo(norm, None, None, may_start)
-            else:
-                bare, stem = self.split(norm, script, surface)
-                info = WordInfo(norm, bare, stem, may_start)
-            memo[surface] = info
-        return info
+        norm = normalize_word(surface, script)
+        may_start = self.gazetteer.may_start(norm)
+        if self.is_stopword(norm, script):
+            return WordInfo(norm, None, None, may_start)
+        bare, stem = self.split(norm, script, surface)
+        return WordInfo(norm, bare, stem, may_start)
 
     def stem(self, word: str, script: str) -> str:
         """Return the stem of a normalised word.

@@ -31,7 +31,7 @@ _WORD_SPLIT = re.compile(f"({SURFACE_RE.pattern})")
 
 
 #: Spellings a ``Spellings`` holds; a full one is replaced by an empty one.
-SPELLINGS = 1 << 18
+SPELLINGS = 1 << 17
 
 
 class Spellings:

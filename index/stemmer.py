@@ -35,7 +35,7 @@ _CONJUNCTION = "و"
 # (suffix, letters that must remain) tried longest first; at most one is removed.
 _PRONOUN_SUFFIXES = (("هما", 3), ("ها", 3), ("هم", 3))
 _SUFFIXES = (("ات", 3), ("ون", 3), ("ين", 3), ("ان", 4), ("ه", 3))
-_CACHE_SIZE = 1 << 18
+_CACHE_SIZE = 1 << 16
 
 
 class ArabicLightStemmer:

@@ -6,12 +6,17 @@
     python -m tests.benchmarks.profiling inprocess INDEX_DIR QUERIES [--repeats R]
     python -m tests.benchmarks.profiling search INDEX_DIR QUERIES [--count 200] [--out FILE]
     python -m tests.benchmarks.profiling index CORPUS [--count 2000] [--out FILE]
+    python -m tests.benchmarks.profiling memos CORPUS
 
 ``inprocess`` times the query log through Flask's test client (the whole view:
 parsing, query building, search, snippets, JSON), which separates the cost of the
 pipeline from the cost of HTTP and gunicorn. ``search`` and ``index`` profile 200
 queries and the indexing of 2,000 documents with pyinstrument and print the
 functions with the most time of their own (and write the full call tree).
+``memos`` fills a search worker's per-spelling memos (``index.spans.Spellings``
+and the bounded caches under it) with the corpus's spellings, as marking results
+for ever new articles would, and prints how much memory they hold when full: the
+bound of a worker's growth.
 Each prints one JSON object on its last line.
 """
 
@@ -127,6 +132,39 @@ def profile_index(corpus: Path, count: int, out: Path | None) -> dict:
             "top": top["self"], "top_total": top["total"]}
 
 
+def memos(corpus: Path) -> dict:
+    import gc
+
+    import psutil
+
+    from index.resources import Resources
+    from index.spans import SPELLINGS, Spellings
+    from index.tokens import SURFACE_RE
+
+    resources = Resources.load()
+    spellings: dict[str, None] = {}
+    with open(corpus, encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            spellings.update(dict.fromkeys(SURFACE_RE.findall(
+                f"{record['title']} {record['body']}")))
+            if len(spellings) >= SPELLINGS:
+                break
+    words = list(spellings)[:SPELLINGS - 1]     # one more would start a fresh Spellings
+    process = psutil.Process()
+    gc.collect()
+    before = process.memory_info().rss
+    started = time.perf_counter()
+    filled = Spellings.of(resources)
+    filled.learn(words)
+    filled.learn_keys(words)
+    seconds = time.perf_counter() - started
+    gc.collect()
+    return {"spellings": len(filled.known), "rss_growth_mb": (process.memory_info().rss
+                                                              - before) / 2**20,
+            "us_per_spelling": seconds / len(words) * 1e6}
+
+
 def main(argv: list[str] | None = None) -> int:
     from .queries import load_queries
 
@@ -145,8 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("corpus", type=Path)
     c.add_argument("--count", type=int, default=2000)
     c.add_argument("--out", type=Path)
+    m = jobs.add_parser("memos")
+    m.add_argument("corpus", type=Path)
     args = parser.parse_args(argv)
-    if args.job == "inprocess":
+    if args.job == "memos":
+        out = memos(args.corpus)
+    elif args.job == "inprocess":
         out = inprocess(args.index_dir, [q for _, q in load_queries(args.queries)], args.repeats)
     elif args.job == "search":
         out = profile_search(args.index_dir, [q for _, q in load_queries(args.queries)],
