@@ -23,13 +23,14 @@ pyarabic's ``normalize_hamza`` and ``normalize_alef`` are not used: the first tu
 أ into ء, the second turns ى into ا, neither of which the press does.
 """
 
+import re
 import unicodedata
 from functools import lru_cache
 
 from index import chars
 from index.tokens import iter_words
 
-_PRESENTATION_FORM_RANGES = (("\ufb50", "\ufdff"), ("\ufe70", "\ufeff"))
+_PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_TABLE = str.maketrans(chars.PERSIAN_TO_ARABIC)
 _TATWEEL_TABLE = str.maketrans({chars.TATWEEL: None})
 _MARKS_TABLE = str.maketrans({m: None for m in chars.MARKS})
@@ -46,7 +47,7 @@ def fold_presentation_forms(word: str) -> str:
     >>> fold_presentation_forms("\ufefb") == "لا"
     True
     """
-    if any(lo <= c <= hi for c in word for lo, hi in _PRESENTATION_FORM_RANGES):
+    if _PRESENTATION_FORM.search(word):
         return unicodedata.normalize("NFKC", word)
     return unicodedata.normalize("NFC", word)
 

@@ -98,6 +98,13 @@ def name_key(skeleton: str, script: str) -> str:
     return NAME_KEY_PREFIX[script] + skeleton
 
 
+_RUN = re.compile(r"(.)\1+", re.DOTALL)
+
+
 def _collapse(classes: str) -> str:
-    """Collapse runs of one class (Mekka and مكة both give MK)."""
-    return "".join(c for i, c in enumerate(classes) if i == 0 or classes[i - 1] != c)
+    """Collapse runs of one class (Mekka and مكة both give MK).
+
+    >>> _collapse("MKK"), _collapse("LLTŠŠŠNL")
+    ('MK', 'LTŠNL')
+    """
+    return _RUN.sub(r"\1", classes)

@@ -1,8 +1,10 @@
 """Cross-script name keys: skeletons, and which words count as names."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from index.translit import arabic_skeletons, latin_skeleton, skeletons
+from index.translit import _collapse, arabic_skeletons, latin_skeleton, skeletons
 
 
 @pytest.mark.parametrize(("latin", "arabic"), [
@@ -66,3 +68,10 @@ def seed_pairs_matched():
 def test_most_seed_names_share_a_skeleton_across_scripts():
     # Short names (Baku, Russia: under three consonants) are left to the gazetteer.
     assert len(seed_pairs_matched()) >= 17
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="KLBJRŠTN\n ", max_size=16))
+def test_collapse_keeps_one_of_each_run_of_a_class(classes):
+    expected = "".join(c for i, c in enumerate(classes) if i == 0 or classes[i - 1] != c)
+    assert _collapse(classes) == expected
