@@ -151,15 +151,37 @@ ARABIC_STEPS = (
 )
 
 
+def _composed(steps) -> dict[int, str]:
+    """One ``str.translate`` table doing ``steps`` in order, each of which maps or
+    drops single characters: every character any of them changes, put through all."""
+    touched = set(chars.PERSIAN_TO_ARABIC) | {chars.TATWEEL} | set(chars.MARKS) \
+        | set(chars.ALEF_FORMS) | set(chars.ARABIC_INDIC_DIGITS) | set(chars.PERSIAN_DIGITS) \
+        | {chars.WAW_HAMZA, chars.YEH_HAMZA, chars.DOTLESS_YEH, chars.TEH_MARBUTA} \
+        | set(chars.PERSIAN_TO_ARABIC.values())
+    table = {}
+    for char in touched:
+        out = char
+        for step in steps:
+            out = step(out)
+        if out != char:
+            table[ord(char)] = out
+    return table
+
+
+#: ``ARABIC_STEPS`` after the first as one table (``tests/test_normalize.py`` holds
+#: it to the steps one by one).
+_ARABIC_TABLE = _composed(ARABIC_STEPS[1:])
+
+
 def normalize_arabic(word: str) -> str:
-    """Apply every Arabic orthographic rule, in ``ARABIC_STEPS`` order.
+    """Apply every Arabic orthographic rule, in ``ARABIC_STEPS`` order: the first
+    (Unicode normalisation), then the others, which map or drop single characters,
+    in one ``str.translate``.
 
     >>> normalize_arabic("الأَذْرِيّة")
     'الاذريه'
     """
-    for step in ARABIC_STEPS:
-        word = step(word)
-    return word
+    return fold_presentation_forms(word).translate(_ARABIC_TABLE)
 
 
 _LATIN_SPECIAL = str.maketrans({

@@ -3,7 +3,7 @@
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import chars
@@ -155,3 +155,14 @@ def test_normalize_arabic_never_lengthens_text_without_ligatures(word):
 def test_normalizers_never_raise(text):
     normalize_arabic(text)
     normalize_latin(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+                                  st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF),
+                                  st.sampled_from("aé 0٣۴")), max_size=20))
+def test_one_table_does_what_the_steps_do_one_by_one(word):
+    expected = word
+    for step in ARABIC_STEPS:
+        expected = step(expected)
+    assert normalize_arabic(word) == expected

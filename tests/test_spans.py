@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from index.analysis import names_analyzer
 from index.spans import SpanFinder, term_spans
+from index.tokens import SURFACE_RE as SPELLING_RE
 from tests.support import FIXTURES, ROOT, SEEDS, chain_spans
 
 
@@ -139,3 +140,50 @@ def test_spellings_are_decided_once_per_process_and_start_afresh_when_full(resou
     assert third.spellings is not first.spellings and not third.spellings.known
     assert [text[s:e] for s, e in third(text)] == ["القتال"]
     assert "_spellings" not in resources.__getstate__()
+
+
+@pytest.fixture
+def fresh(resources, monkeypatch):
+    # a Spellings of the test's own, so that nothing is learnt before it
+    monkeypatch.delitem(resources.__dict__, "_spellings", raising=False)
+    return resources
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_query_without_names_learns_only_what_may_match(fresh, analyzer, names, seed):
+    # such a query learns an Arabic spelling only when one of its stems or exact
+    # forms is inside the spelling's normal form: the marks are still the chains'
+    rng = random.Random(seed)
+    vocabulary = sorted({t.text for text in ARTICLES for t in analyzer(text, mode="index")
+                         if not t.text.startswith("@")})
+    ruled_out = 0
+    for text in ARTICLES:
+        own = [t.text for t in analyzer(text, mode="index") if not t.text.startswith("@")]
+        terms = set(rng.sample(vocabulary, 30)) | set(rng.sample(own, min(5, len(own))))
+        find = SpanFinder(fresh, terms)
+        assert find(text) == _chains(text, analyzer, names, terms, set()), text[:80]
+        ruled_out += len(find._ruled_out)
+    assert ruled_out > 1000
+    assert len(SpanFinder(fresh, ()).spellings.known) < len(
+        {s for text in ARTICLES for s in SPELLING_RE.findall(text)})
+
+
+def test_a_name_after_lil_is_learnt_though_not_inside_the_word(fresh):
+    # ل + الله written للله stems to the protected name الله, which is not inside it
+    assert fresh.word_info("للله", "ar").stem == "الله"
+    text = "الحمد للله والشكر"
+    find = SpanFinder(fresh, {"الله"})
+    assert [text[s:e] for s, e in find(text)] == ["للله"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS + ["للله", "للاتحاد", "الله"]),
+                          st.sampled_from(SEPARATORS)), max_size=25),
+       st.sets(st.sampled_from(["لاتشين", "=اشتباكات", "اشتباك", "corridor", "lachin",
+                                "=معده", "karabakh", "الله", "اتحاد", "=الاتحاد"]),
+               max_size=4))
+def test_a_query_without_names_marks_what_the_chains_mark_on_random_text(
+        resources, analyzer, names, words, terms):
+    resources.__dict__.pop("_spellings", None)
+    text = "".join(word + sep for word, sep in words)
+    assert term_spans(text, resources, terms) == _chains(text, analyzer, names, terms, set())
