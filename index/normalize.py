@@ -151,20 +151,21 @@ ARABIC_STEPS = (
 )
 
 
+#: The Arabic blocks (Arabic, Supplement, Extended-A, presentation forms): every
+#: character an Arabic word can hold (``index.chars.ARABIC_WORD_CLASS``) is here.
+_ARABIC_BLOCKS = (range(0x0600, 0x0900), range(0xFB50, 0xFF00))
+
+
 def _composed(steps) -> dict[int, str]:
     """One ``str.translate`` table doing ``steps`` in order, each of which maps or
-    drops single characters: every character any of them changes, put through all."""
-    touched = set(chars.PERSIAN_TO_ARABIC) | {chars.TATWEEL} | set(chars.MARKS) \
-        | set(chars.ALEF_FORMS) | set(chars.ARABIC_INDIC_DIGITS) | set(chars.PERSIAN_DIGITS) \
-        | {chars.WAW_HAMZA, chars.YEH_HAMZA, chars.DOTLESS_YEH, chars.TEH_MARBUTA} \
-        | set(chars.PERSIAN_TO_ARABIC.values())
+    drops single characters: every character of the Arabic blocks put through all."""
     table = {}
-    for char in touched:
-        out = char
+    for code in (c for block in _ARABIC_BLOCKS for c in block):
+        out = chr(code)
         for step in steps:
             out = step(out)
-        if out != char:
-            table[ord(char)] = out
+        if out != chr(code):
+            table[code] = out
     return table
 
 

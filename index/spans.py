@@ -18,7 +18,7 @@ both on articles and random text):
 
 import re
 from collections.abc import Iterable
-from itertools import accumulate, compress, count
+from itertools import accumulate
 
 from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
 from index.normalize import normalize_word
@@ -175,7 +175,7 @@ class SpanFinder:
                 spellings.learn_keys(unkeyed)
             found |= _having(surfaces, spellings.by_key, self.keys)
         if self.entities and _having(surfaces, spellings.by_entity, self.entities):
-            return self._with_names(text, parts, found)
+            return self._with_names(parts, found)
         if not found:
             return []
         spans = _find_words(text, found)
@@ -207,40 +207,26 @@ class SpanFinder:
                 ruled_out.add(surface)
         return worth
 
-    def _with_names(self, text: str, parts: list[str], found: set[str]) -> list[Span]:
+    def _with_names(self, parts: list[str], found: set[str]) -> list[Span]:
         """The spans of the words of ``found`` and of the names of the query's
-        entities, the gazetteer reading the word sequence as ``iter_words`` gives it.
+        entities, the gazetteer reading the word sequence as ``iter_words`` gives it
+        (words too long to index left out).
 
         ``parts`` is the text split (in C) into the text between words and the
         words, whose running lengths are the words' offsets.
         """
-        surfaces = parts[1::2]
-        if surfaces and max(map(len, surfaces)) > MAX_WORD_LENGTH:
-            return self._with_names_long(text, found)
-        bounds = list(accumulate(map(len, parts)))      # word i: bounds[2i], bounds[2i+1]
+        bounds = list(accumulate(map(len, parts)))
+        words = list(zip(parts[1::2], bounds[0::2], bounds[1::2]))   # (surface, start, end)
+        if words and max(len(w[0]) for w in words) > MAX_WORD_LENGTH:
+            words = [w for w in words if len(w[0]) <= MAX_WORD_LENGTH]
         norms, starts = self.spellings.norms, self.spellings.starts
-        spans = [(bounds[2 * i], bounds[2 * i + 1])
-                 for i in compress(count(), map(found.__contains__, surfaces))]
+        spans = [(start, end) for surface, start, end in words if surface in found]
         names = self.resources.gazetteer.find(
-            list(map(norms.__getitem__, surfaces)),
-            list(compress(count(), map(starts.__contains__, surfaces))))
+            [norms[w[0]] for w in words],
+            [i for i, w in enumerate(words) if w[0] in starts])
         for name in names:
             if name.key in self.entities:
-                spans.append((bounds[2 * name.start], bounds[2 * name.end - 1]))
-        return merge(spans)
-
-    def _with_names_long(self, text: str, found: set[str]) -> list[Span]:
-        """``_with_names`` for a text with words too long to index, which the
-        gazetteer's word sequence leaves out."""
-        words = [m for m in WORD_RE.finditer(text) if m.end() - m.start() <= MAX_WORD_LENGTH]
-        surfaces = [m.group() for m in words]
-        norms, starts = self.spellings.norms, self.spellings.starts
-        spans = [m.span() for m, s in zip(words, surfaces) if s in found]
-        names = self.resources.gazetteer.find(
-            [norms[s] for s in surfaces], [i for i, s in enumerate(surfaces) if s in starts])
-        for name in names:
-            if name.key in self.entities:
-                spans.append((words[name.start].start(), words[name.end - 1].end()))
+                spans.append((words[name.start][1], words[name.end - 1][2]))
         return merge(spans)
 
 

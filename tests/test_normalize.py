@@ -166,3 +166,16 @@ def test_one_table_does_what_the_steps_do_one_by_one(word):
     for step in ARABIC_STEPS:
         expected = step(expected)
     assert normalize_arabic(word) == expected
+
+
+def test_the_table_covers_every_character_an_arabic_word_can_hold():
+    import re
+
+    word_char = re.compile(f"[{chars.ARABIC_WORD_CLASS}]")
+    for code in range(0x110000):
+        char = chr(code)
+        if word_char.match(char):
+            expected = char
+            for step in ARABIC_STEPS:
+                expected = step(expected)
+            assert normalize_arabic(char) == expected, hex(code)

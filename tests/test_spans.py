@@ -187,3 +187,13 @@ def test_a_query_without_names_marks_what_the_chains_mark_on_random_text(
     resources.__dict__.pop("_spellings", None)
     text = "".join(word + sep for word, sep in words)
     assert term_spans(text, resources, terms) == _chains(text, analyzer, names, terms, set())
+
+
+def test_words_too_long_to_index_are_left_out_of_the_names_word_sequence(resources, analyzer,
+                                                                         names):
+    # the gazetteer's word numbers skip a 70-letter word, as iter_words does
+    text = "ب" * 70 + " القتال في ناغورني كاراباخ " + "x" * 80 + " ولاتشين"
+    terms = {"@nagorno_karabakh", "@lachin", "قتال"}
+    spans = term_spans(text, resources, terms)
+    assert [text[s:e] for s, e in spans] == ["القتال", "ناغورني كاراباخ", "ولاتشين"]
+    assert spans == _chains(text, analyzer, names, terms, set())

@@ -245,9 +245,7 @@ def run_refsearch(size: int, queries: Path, repeats: int, refs: str, timeout: fl
     if refs == "none":
         return out
     categories = [c for c, _ in load_queries(queries)]
-    # stock Whoosh's single-process index (one segment) when there is one
-    whoosh_index = paths["whoosh"] if any(paths["whoosh"].glob("*.toc")) else paths["whoosh-mp"]
-    for name, target in (("whoosh", whoosh_index), ("fts5", paths["fts5"]),
+    for name, target in (("whoosh", _stock_index(size)), ("fts5", paths["fts5"]),
                          ("tantivy", paths["tantivy"])):
         if not target.exists():
             log(f"refsearch {name}: no index at {target}, skipped")
@@ -365,8 +363,7 @@ def _stock_pass(size: int, queries_file: Path, timeout: float) -> list[float]:
     """One pass of the log through stock Whoosh (reused searcher, after its 50 warm-up
     queries), run right after a pass of the API: drift of the machine's speed
     between the reference part and the service part does not enter the ratio."""
-    paths = index_paths(size)
-    target = paths["whoosh"] if any(paths["whoosh"].glob("*.toc")) else paths["whoosh-mp"]
+    target = _stock_index(size)
     if not target.exists():
         return []
     result = run_measured([str(PYTHON), "-m", "tests.benchmarks.engines", "search", "whoosh",
@@ -378,9 +375,22 @@ def _stock_pass(size: int, queries_file: Path, timeout: float) -> list[float]:
     return last_json(result["output"])["reused"]["passes"][0]
 
 
+def _stock_index(size: int) -> Path:
+    """Stock Whoosh's single-process index (one segment) when there is one, else its
+    ``procs=2`` index: the reference of the search figures."""
+    paths = index_paths(size)
+    return paths["whoosh"] if any(paths["whoosh"].glob("*.toc")) else paths["whoosh-mp"]
+
+
 def _interleaved(passes: list[list[float]], stock: list[list[float]]) -> dict:
     """The API's p50 over stock Whoosh's p50 of the pass run right after it, each pair;
-    the median of those ratios is the pipeline's cost over a bare stock query."""
+    the median of those ratios is the pipeline's cost over a bare stock query (a
+    pass whose stock run failed is left out).
+
+    >>> r = _interleaved([[10, 12, 14], [9, 9, 9], [8, 8, 8]], [[5, 6, 7], [], [4, 4, 4]])
+    >>> r["ratios"], r["ratio"], r["stock_p50"]
+    ([2.0, 2.0], 2.0, 5.0)
+    """
     pairs = [(summary(a)["p50"], summary(b)["p50"]) for a, b in zip(passes, stock) if a and b]
     ratios = [a / b for a, b in pairs]
     return {"api_p50": [a for a, _ in pairs], "stock_p50_passes": [b for _, b in pairs],
