@@ -9,12 +9,17 @@ worker holds the reading back instead of filling memory.
 Workers are forked: they share what the parent has loaded (the build's resources)
 without pickling it. An exception in a worker (or in the parent while it reads the
 stream) stops every worker and is raised in the parent; a worker whose parent was
-killed exits within a second.
+killed exits within a second, whatever it is doing: a thread of its own watches the
+parent (a parent killed while it wrote a batch leaves half a message in the queue's
+pipe, and a read of it then waits for ever, since every worker holds the pipe's
+write end too).
 """
 
 import multiprocessing
 import os
 import queue
+import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -27,8 +32,8 @@ BATCH = 32
 QUEUED_BATCHES = 4
 #: Seconds between checks for a failed worker while the parent waits.
 POLL = 0.2
-#: Seconds a worker waits for a batch before checking that its parent is alive.
-ORPHAN_CHECK = 1.0
+#: Seconds between a worker's checks that its parent is alive.
+ORPHAN_CHECK = 0.5
 
 
 def part_of(key: str, procs: int) -> int:
@@ -85,19 +90,22 @@ def run_partitioned(items: Iterable[T], key: Callable[[T], str], procs: int,
     return [done[part] for part in range(procs)]
 
 
+def _watch_parent(parent: int) -> None:
+    """Exit when the parent is gone (it was killed): stop, and let go of what it
+    shared (the index's lock file among them)."""
+    while True:
+        time.sleep(ORPHAN_CHECK)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
 def _worker(part: int, inbox: Any, results: Any, work: Callable[[Iterator[Any]], Any]) -> None:
     parent = os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
     def stream() -> Iterator[Any]:
         while True:
-            try:
-                batch = inbox.get(timeout=ORPHAN_CHECK)
-            except queue.Empty:
-                if os.getppid() != parent:
-                    # the parent was killed: stop, and let go of what it shared
-                    # (the index's lock file among them)
-                    os._exit(1)
-                continue
+            batch = inbox.get()
             if batch is None:
                 return
             yield from batch

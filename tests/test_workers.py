@@ -58,7 +58,11 @@ def test_a_worker_that_dies_is_reported():
         run_partitioned(range(10), str, 2, _die)
 
 
-def test_workers_of_a_killed_parent_exit(tmp_path):
+@pytest.mark.parametrize("stuck", [False, True])
+def test_workers_of_a_killed_parent_exit(tmp_path, stuck):
+    # stuck: the workers wait elsewhere than for a batch (as when a parent killed in
+    # the middle of sending one leaves half a message in the pipe, whose read then
+    # waits for ever): they exit all the same
     import signal
     import subprocess
     import sys
@@ -66,6 +70,7 @@ def test_workers_of_a_killed_parent_exit(tmp_path):
 
     script = tmp_path / "parent.py"
     pids = tmp_path / "pids"
+    got = tmp_path / "got"
     script.write_text(f"""
 import os, sys, time
 sys.path.insert(0, {str(os.getcwd())!r})
@@ -74,7 +79,9 @@ from index.workers import run_partitioned
 def work(items):
     open({str(pids)!r}, "a").write(f"{{os.getpid()}}\\n")
     for _ in items:
-        pass
+        open({str(got)!r}, "a").write("item\\n")
+        while {stuck!r}:
+            time.sleep(0.05)
 
 def forever():
     while True:
@@ -89,6 +96,9 @@ run_partitioned(forever(), str, 2, work)
         time.sleep(0.05)
     workers = [int(p) for p in pids.read_text().split()]
     assert len(workers) == 2
+    while time.time() < deadline and not got.exists():       # a worker has items
+        time.sleep(0.05)
+    assert got.exists()
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.time() + 10
@@ -96,6 +106,8 @@ run_partitioned(forever(), str, 2, work)
     while alive and time.time() < deadline:
         time.sleep(0.1)
         alive = [p for p in workers if _running(p)]
+    for pid in alive:                       # (not to leave them behind if the test fails)
+        os.kill(pid, signal.SIGKILL)
     assert alive == []
 
 
