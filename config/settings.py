@@ -80,6 +80,11 @@ SETTINGS = (
             "Bearer token for the write endpoints; empty disables them (403). Prefer the "
             "environment variable FAHRAS_ADMIN_TOKEN to the file."),
     Setting("MAX_BATCH", 500, "Most documents in one POST /api/documents."),
+    Setting("MAX_DOCUMENT_CHARS", 1_000_000,
+            "Longest body of a document, in characters (413 through the API; the build "
+            "stops at the file and line)."),
+    Setting("MAX_TITLE_CHARS", 1000, "Longest title of a document, in characters."),
+    Setting("MAX_DOCUMENT_WORDS", 100_000, "Most words in a document's title and body."),
     Setting("MAX_BODY_BYTES", 10 * 1024 * 1024,
             "Largest request body, in bytes; larger gets 413."),
     Setting("WRITE_TIMEOUT", 10.0,
@@ -87,8 +92,20 @@ SETTINGS = (
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
     Setting("SEARCH_TIME_LIMIT", 1.0,
-            "Seconds a search may spend ranking (0: no limit); past it the page holds the "
-            "best documents ranked so far and `timed_out` is true."),
+            "Seconds a search may take, from analysing the query to the last snippet (0: "
+            "no limit); past it the answer holds what was done, `timed_out` is true and "
+            "`query.cut` says what was left out."),
+    Setting("MAX_QUERY_TERMS", 1024,
+            "Most terms a query may look up (each term of each field, a phrase's words): "
+            "past it translations and name keys are left out, and a query whose own "
+            "words pass it gets 400."),
+    Setting("HIGHLIGHT_MAX_CHARS", 100_000,
+            "Characters of a title or body read for its highlights (snippets, the "
+            "document view); a longer text is marked in its first part only and says so "
+            "(`highlight_truncated`)."),
+    Setting("HIGHLIGHT_MAX_MATCHES", 1000,
+            "Most matches marked in one title or body; the rest are left unmarked and the "
+            "answer says so (`highlight_truncated`)."),
     Setting("MATCH_CACHE_MB", 32.0,
             "Megabytes of term bit sets each worker keeps for counting matches and facets "
             "(a term costs documents / 8 bytes per segment)."),
@@ -98,12 +115,33 @@ SETTINGS = (
     Setting("BUILD_PROCS", 2,
             "Processes of a first build or a rebuild (python -m index build), each "
             "writing its own index segment; 1 writes one segment in one process."),
+    Setting("METRICS", True,
+            "Serve /metrics (Prometheus text format: requests, latency, time-outs, worker "
+            "restarts, index generation); false answers 404."),
     Setting("RESULT_CACHE_SIZE", 512,
             "Search answers each worker keeps for repeated queries, counted in pages of "
             "`DEFAULT_PER_PAGE` results (0 turns it off); emptied whenever the index changes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+#: gunicorn's largest ``limit_request_line`` and ``limit_request_field_size``.
+GUNICORN_MAX_LINE = 8190
+
+
+def request_line_bytes(settings: Mapping[str, Any]) -> int:
+    """The longest request line served: a GET search of ``MAX_QUERY_LENGTH`` Arabic
+    letters (six bytes each once percent-encoded) with 2 kB for the rest, within
+    gunicorn's largest (``config/gunicorn.conf.py`` and the app use it alike).
+
+    >>> request_line_bytes({"MAX_QUERY_LENGTH": 1000})
+    8048
+    """
+    return min(GUNICORN_MAX_LINE, 6 * settings["MAX_QUERY_LENGTH"] + 2048)
+
+
+#: The longest request header line served (gunicorn's ``limit_request_field_size``).
+HEADER_BYTES = GUNICORN_MAX_LINE
 
 
 class SettingsError(ValueError):

@@ -16,7 +16,7 @@ from tqdm import tqdm
 from config.settings import SettingsError, load_settings
 from index import store
 from index.lexicon import Lexicon
-from index.readers import DocumentError, read_documents
+from index.readers import DocumentError, Limits, read_documents
 from index.resources import Resources
 from index.wordlists import ConfigError
 from index.writer import build_index, delete_document
@@ -72,7 +72,8 @@ def _build(args: argparse.Namespace, settings: dict) -> int:
     rebuild = args.rebuild or (args.rebuild_if_stale and _stale(index_dir, resources))
     reader_errors: list[DocumentError] = []
     documents = read_documents(sources,
-                               on_error=reader_errors.append if args.skip_invalid else None)
+                               on_error=reader_errors.append if args.skip_invalid else None,
+                               limits=Limits.from_settings(settings))
     progress = None if args.quiet else (
         lambda docs: tqdm(docs, unit="docs", desc="indexing", file=sys.stderr))
     try:

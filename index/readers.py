@@ -9,6 +9,11 @@ lines that repeat the title. A ``.jsonl`` file holds one JSON object per line wi
 Every mistake raises ``DocumentError`` whose message starts with ``file:line:``;
 ``read_documents(..., on_error=callback)`` hands errors to the callback instead and
 goes on with the next document.
+
+``Limits`` bound what one document may hold (the settings ``MAX_DOCUMENT_CHARS``,
+``MAX_TITLE_CHARS`` and ``MAX_DOCUMENT_WORDS``; ids, sources and urls have fixed
+bounds); the build and the document API apply the same ones, and a document past
+one raises ``DocumentTooLarge`` (the API's 413).
 """
 
 import gzip
@@ -22,6 +27,10 @@ from pathlib import Path
 
 LANGUAGES = ("ar", "en")
 MAX_ID_LENGTH = 200
+MAX_SOURCE_LENGTH = 200
+MAX_URL_LENGTH = 2000
+#: Deepest nesting of a ``.jsonl`` line's JSON (a document is one object).
+MAX_JSON_DEPTH = 8
 _FIELDS = ("id", "title", "body", "lang", "source", "date", "url")
 _REQUIRED = ("id", "body")
 _SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
@@ -34,6 +43,50 @@ _WEB_URL_RE = re.compile(r"https?://[^\s/?#\\]", re.IGNORECASE)
 
 class DocumentError(ValueError):
     """A document that cannot be indexed; the message names file and line."""
+
+
+class DocumentTooLarge(DocumentError):
+    """A document past one of its ``Limits``."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one document may hold (defaults: the settings' defaults)."""
+
+    body_chars: int = 1_000_000
+    title_chars: int = 1000
+    words: int = 100_000
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Limits":
+        """The ``MAX_DOCUMENT_CHARS``, ``MAX_TITLE_CHARS`` and ``MAX_DOCUMENT_WORDS``
+        settings."""
+        return cls(body_chars=settings["MAX_DOCUMENT_CHARS"],
+                   title_chars=settings["MAX_TITLE_CHARS"],
+                   words=settings["MAX_DOCUMENT_WORDS"])
+
+    def check(self, title: str, body: str, where: str) -> None:
+        """Raise ``DocumentTooLarge`` naming the first limit the document passes.
+
+        >>> Limits(body_chars=5).check("t", "123456", "x.jsonl:3")
+        Traceback (most recent call last):
+        ...
+        index.readers.DocumentTooLarge: x.jsonl:3: 'body' is 6 characters long, more than 5 (MAX_DOCUMENT_CHARS)
+        """
+        if len(body) > self.body_chars:
+            raise DocumentTooLarge(f"{where}: 'body' is {len(body):,} characters long, more "
+                                   f"than {self.body_chars:,} (MAX_DOCUMENT_CHARS)")
+        if len(title) > self.title_chars:
+            raise DocumentTooLarge(f"{where}: 'title' is {len(title):,} characters long, "
+                                   f"more than {self.title_chars:,} (MAX_TITLE_CHARS)")
+        # words as separated by spaces: a bound, cheap on a long text
+        words = len(title.split()) + len(body.split())
+        if words > self.words:
+            raise DocumentTooLarge(f"{where}: the document has {words:,} words, more than "
+                                   f"{self.words:,} (MAX_DOCUMENT_WORDS)")
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -57,14 +110,16 @@ class Document:
 
 
 def read_documents(paths: Iterable[Path | str], *,
-                   on_error: Callable[[DocumentError], None] | None = None) -> Iterator[Document]:
+                   on_error: Callable[[DocumentError], None] | None = None,
+                   limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
     """Yield the documents of files and folders (folders are read recursively, sorted).
 
     :param on_error: called with each ``DocumentError``; when None, the error is raised.
+    :param limits: how much one document may hold.
     :raises DocumentError: for a bad document, a missing path or a duplicate id.
     """
     seen: dict[str, str] = {}
-    for item in _read_all(paths):
+    for item in _read_all(paths, limits):
         if isinstance(item, Document):
             first = seen.get(item.id)
             if first is None:
@@ -77,7 +132,8 @@ def read_documents(paths: Iterable[Path | str], *,
         on_error(item)
 
 
-def _read_all(paths: Iterable[Path | str]) -> Iterator["Document | DocumentError"]:
+def _read_all(paths: Iterable[Path | str],
+              limits: Limits) -> Iterator["Document | DocumentError"]:
     """Yield documents and, in their place, the errors of unreadable ones."""
     for source in map(Path, paths):
         try:
@@ -88,11 +144,11 @@ def _read_all(paths: Iterable[Path | str]) -> Iterator["Document | DocumentError
         for path in files:
             if path.name.endswith(".txt"):
                 try:
-                    yield read_text_file(path)
+                    yield read_text_file(path, limits)
                 except DocumentError as error:
                     yield error
             else:
-                yield from _read_jsonl(path)
+                yield from _read_jsonl(path, limits)
 
 
 def _expand(path: Path) -> list[Path]:
@@ -119,10 +175,11 @@ def _decode(raw: bytes, path: Path) -> str:
                             f"(byte {raw[exc.start]:#04x})") from None
 
 
-def read_text_file(path: Path) -> Document:
+def read_text_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read one ``.txt`` article: id from the file stem, title from its first meaningful line.
 
-    :raises DocumentError: for undecodable bytes or a file without title or body.
+    :raises DocumentError: for undecodable bytes, a file without title or body, or
+        one past the ``limits``.
     """
     text = _decode(path.read_bytes(), path)
     lines = text.splitlines()
@@ -135,6 +192,7 @@ def read_text_file(path: Path) -> Document:
                      if _strip_bullet(line) != title).strip()
     if not body:
         raise DocumentError(f"{path}:{title_index + 1}: no body after the title")
+    limits.check(title, body, f"{path}:{title_index + 1}")
     return Document(id=_check_id(path.stem, f"{path}:1"), title=title, body=body,
                     origin=f"{path}:{title_index + 1}")
 
@@ -147,18 +205,31 @@ def _strip_bullet(line: str) -> str:
     return _BULLET_RE.sub("", line).strip()
 
 
-def _read_jsonl(path: Path) -> Iterator["Document | DocumentError"]:
+def _read_jsonl(path: Path, limits: Limits) -> Iterator["Document | DocumentError"]:
     opener = gzip.open if path.name.endswith(".gz") else open
+    # a line longer than this cannot hold a document within the limits
+    longest = 4 * (limits.body_chars + limits.title_chars) + 64 * 1024
     with opener(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while True:
+            raw = handle.readline(longest + 1)
+            if not raw:
+                break
+            number += 1
+            if len(raw) > longest and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):         # skip the rest of it
+                    raw = handle.readline(1 << 20)
+                yield DocumentTooLarge(f"{path}:{number}: the line is longer than "
+                                       f"{longest:,} bytes (MAX_DOCUMENT_CHARS)")
+                continue
             if raw.strip():
                 try:
-                    yield _parse_jsonl_line(raw, f"{path}:{number}", first=number == 1)
+                    yield _parse_jsonl_line(raw, f"{path}:{number}", number == 1, limits)
                 except DocumentError as error:
                     yield error
 
 
-def _parse_jsonl_line(raw: bytes, where: str, first: bool) -> Document:
+def _parse_jsonl_line(raw: bytes, where: str, first: bool, limits: Limits) -> Document:
     try:
         text = raw.decode("utf-8-sig" if first else "utf-8")
     except UnicodeDecodeError as exc:
@@ -168,16 +239,21 @@ def _parse_jsonl_line(raw: bytes, where: str, first: bool) -> Document:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{where}: invalid JSON: {exc.msg} at column {exc.colno}") from None
-    return document_from_record(record, where)
+    except RecursionError:
+        raise DocumentError(f"{where}: JSON nested more than {MAX_JSON_DEPTH} levels "
+                            "deep") from None
+    return document_from_record(record, where, limits)
 
 
-def document_from_record(record: object, where: str) -> Document:
+def document_from_record(record: object, where: str,
+                         limits: Limits = DEFAULT_LIMITS) -> Document:
     """Validate one JSON object and turn it into a ``Document``.
 
     :param where: prefix for error messages, such as ``corpus.jsonl:12``.
     :raises DocumentError: for a non-object, a missing or empty id or body, a field
         of the wrong type, an unknown language, a malformed date or a url that is not
-        http(s).
+        http(s), a source or url too long.
+    :raises DocumentTooLarge: for a document past the ``limits``.
     """
     if not isinstance(record, dict):
         raise DocumentError(f"{where}: expected a JSON object, got {type(record).__name__}")
@@ -199,8 +275,13 @@ def document_from_record(record: object, where: str) -> Document:
         raise DocumentError(f"{where}: 'lang' must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     body = values["body"]
     title = values["title"] or _first_line(body)
+    doc_id = _check_id(values["id"], where)
+    for name, longest in (("source", MAX_SOURCE_LENGTH), ("url", MAX_URL_LENGTH)):
+        if values[name] is not None and len(values[name]) > longest:
+            raise DocumentError(f"{where}: {name!r} is longer than {longest} characters")
+    limits.check(title, body, where)
     return Document(
-        id=_check_id(values["id"], where), title=title, body=body, lang=lang,
+        id=doc_id, title=title, body=body, lang=lang,
         source=values["source"], date=_check_date(values["date"], where),
         url=_check_url(values["url"], where), origin=where,
     )

@@ -14,11 +14,22 @@ both on articles and random text):
   the stem, is a query term (stop words have no terms);
 * a word whose name key (``%aKLBJR``) is one of the query's;
 * a gazetteer name whose ``@key`` is a query term: from its first word to its last.
+
+**Bounded work per text** (``SpanFinder(max_chars=..., max_matches=...)``, the
+settings ``HIGHLIGHT_MAX_CHARS`` and ``HIGHLIGHT_MAX_MATCHES``): like
+Elasticsearch's ``index.highlight.max_analyzed_offset``, only the first
+``max_chars`` characters of a text are read (cut at a break between words), and
+only its first ``max_matches`` matches are marked; a text is learnt at most
+``max_new`` new spellings at a time. ``find`` says when one of the bounds cut the
+answer short (``Found.truncated``), so the answer can say that its highlights come
+from the first part of the text. One odd article (a word 250,000 times) then costs
+what its first part costs.
 """
 
 import re
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, islice
+from typing import NamedTuple
 
 from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
 from index.normalize import normalize_word
@@ -26,6 +37,20 @@ from index.resources import Resources
 from index.tokens import MAX_WORD_LENGTH, SURFACE_RE, WORD_RE, script_of
 
 Span = tuple[int, int]
+
+
+class Found(NamedTuple):
+    """The spans to mark in a text, and whether a bound cut them short (only the
+    first part of the text read, only its first matches kept, or spellings left to
+    learn)."""
+
+    spans: list[Span]
+    truncated: bool = False
+
+
+#: Words read past the last name start a finder keeps, so that a name of several
+#: words that begins there is read whole.
+NAME_WORDS_AFTER = 12
 
 #: Splits a text into the text between words and the words: [between, word, between, ...]
 _WORD_SPLIT = re.compile(f"({SURFACE_RE.pattern})")
@@ -141,13 +166,18 @@ class SpanFinder:
     """
 
     def __init__(self, resources: Resources, terms: Iterable[str],
-                 name_keys: Iterable[str] = ()) -> None:
+                 name_keys: Iterable[str] = (), *, max_chars: int | None = None,
+                 max_matches: int | None = None, max_new: int | None = None) -> None:
         self.resources = resources
         self.terms = frozenset(terms)
         self.keys = frozenset(name_keys)
         self.entities = frozenset(t[len(ENTITY_PREFIX):] for t in self.terms
                                   if t.startswith(ENTITY_PREFIX))
         self.spellings = Spellings.of(resources)
+        #: the bounds of the work per text (None: none)
+        self.max_chars = max_chars or None
+        self.max_matches = max_matches or None
+        self.max_new = max_new or None
         # A query with neither names nor name keys learns an Arabic spelling only if
         # one of its stems or exact forms is in the spelling's normal form (below).
         self._needles = None if self.entities or self.keys else tuple(
@@ -156,7 +186,16 @@ class SpanFinder:
 
     def __call__(self, text: str) -> list[Span]:
         """Sorted, merged (start, end) character spans of the words of ``text`` that
-        the analysis chains would index under one of the terms or name keys."""
+        the analysis chains would index under one of the terms or name keys
+        (within the finder's bounds: ``find``)."""
+        return self.find(text).spans
+
+    def find(self, text: str) -> Found:
+        """The spans of ``text`` to mark (as ``__call__``), and whether one of the
+        finder's bounds cut them short."""
+        truncated = False
+        if self.max_chars is not None and len(text) > self.max_chars:
+            text, truncated = _first_part(text, self.max_chars), True
         spellings = self.spellings
         if self.entities:
             parts = _WORD_SPLIT.split(text)
@@ -166,22 +205,34 @@ class SpanFinder:
         new = surfaces.difference(spellings.known)
         if new and self._needles is not None:
             new = self._worth_learning(new)
+        if new and self.max_new is not None and len(new) > self.max_new:
+            # the rest are learnt by the next texts that hold them (the memo is kept)
+            new, truncated = list(islice(new, self.max_new)), True
         if new:
             spellings.learn(new)
+        known = spellings.known
         found = _having(surfaces, spellings.by_term, self.terms)
         if self.keys:
-            unkeyed = surfaces.difference(spellings.keyed)
+            unkeyed = surfaces.difference(spellings.keyed).intersection(known)
             if unkeyed:
                 spellings.learn_keys(unkeyed)
             found |= _having(surfaces, spellings.by_key, self.keys)
         if self.entities and _having(surfaces, spellings.by_entity, self.entities):
-            return self._with_names(parts, found)
-        if not found:
-            return []
-        spans = _find_words(text, found)
-        if spans is None:           # no break between words near a find: read it all
-            spans = [m.span() for m in WORD_RE.finditer(text) if m.group() in found]
-        return merge(spans)
+            spans, cut = self._with_names(parts, found)
+        elif not found:
+            return Found([], truncated)
+        else:
+            # (one more than is kept: then a cut is seen)
+            spans = _find_words(text, found, self.max_matches and self.max_matches + 1)
+            if spans is None:       # no break between words near a find: read it all
+                spans = [m.span() for m in WORD_RE.finditer(text) if m.group() in found]
+            spans, cut = self._first_matches(merge(spans))
+        return Found(spans, truncated or cut)
+
+    def _first_matches(self, spans: list[Span]) -> tuple[list[Span], bool]:
+        if self.max_matches is not None and len(spans) > self.max_matches:
+            return spans[:self.max_matches], True
+        return spans, False
 
     def _worth_learning(self, surfaces: set[str]) -> list[str]:
         """The spellings that may match: Latin ones, and Arabic ones whose normal
@@ -207,22 +258,43 @@ class SpanFinder:
                 ruled_out.add(surface)
         return worth
 
-    def _with_names(self, parts: list[str], found: set[str]) -> list[Span]:
+    def _with_names(self, parts: list[str], found: set[str]) -> tuple[list[Span], bool]:
         """The spans of the words of ``found`` and of the names of the query's
         entities, the gazetteer reading the word sequence as ``iter_words`` gives it
-        (words too long to index left out).
+        (words too long to index left out), and whether ``max_matches`` cut them.
 
         ``parts`` is the text split (in C) into the text between words and the
-        words, whose running lengths are the words' offsets.
+        words, whose running lengths are the words' offsets. With ``max_matches``,
+        the gazetteer reads the words only up to a little after the start of that
+        many names of the query's entities.
         """
         bounds = list(accumulate(map(len, parts)))
         words = list(zip(parts[1::2], bounds[0::2], bounds[1::2]))   # (surface, start, end)
         if words and max(len(w[0]) for w in words) > MAX_WORD_LENGTH:
             words = [w for w in words if len(w[0]) <= MAX_WORD_LENGTH]
+        if self.max_matches is None:
+            return self._names_in(words, found), False
+        # read up to a little after the start of the (max_matches + 1)-th word that
+        # may match, and further (twice as many such words each time) until more
+        # spans than are kept were found (then a cut is seen) or the text ends
+        wanted = _having(set(parts[1::2]), self.spellings.by_entity, self.entities) | found
+        at = [i for i, (surface, _, _) in enumerate(words) if surface in wanted]
+        count = self.max_matches + 1
+        while True:
+            end = len(words) if count >= len(at) else min(len(words), at[count] + NAME_WORDS_AFTER)
+            spans = self._names_in(words[:end], found)
+            if end == len(words) or len(spans) > self.max_matches:
+                return self._first_matches(spans)
+            count *= 2
+
+    def _names_in(self, words: list[tuple[str, int, int]], found: set[str]) -> list[Span]:
+        """The merged spans of the words of ``found`` and of the query's entities'
+        names in a sequence of (surface, start, end)."""
         norms, starts = self.spellings.norms, self.spellings.starts
         spans = [(start, end) for surface, start, end in words if surface in found]
+        # (a spelling not learnt, past ``max_new``, is no word of a name here)
         names = self.resources.gazetteer.find(
-            [norms[w[0]] for w in words],
+            [norms.get(w[0], "") for w in words],
             [i for i, w in enumerate(words) if w[0] in starts])
         for name in names:
             if name.key in self.entities:
@@ -230,13 +302,31 @@ class SpanFinder:
         return merge(spans)
 
 
+def _first_part(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text``, less a word cut in two (the part
+    after the last space or line break, when there is one in the last stretch).
+
+    >>> _first_part("one two three", 9)
+    'one two '
+    """
+    head = text[:limit]
+    if limit < len(text) and not text[limit].isspace():
+        brk = max(head.rfind(" ", limit - _LOOK_BACK), head.rfind("\n", limit - _LOOK_BACK))
+        if brk >= 0:
+            head = head[:brk + 1]
+    return head
+
+
 #: How far back from a find ``_find_words`` looks for a space or a line break.
 _LOOK_BACK = 4 * MAX_WORD_LENGTH
 
 
-def _find_words(text: str, surfaces: Iterable[str]) -> list[Span] | None:
-    """The spans where ``text`` has one of ``surfaces`` as a whole word, or None when
-    a find has no space or line break within ``_LOOK_BACK`` characters before it.
+def _find_words(text: str, surfaces: Iterable[str],
+                limit: int | None = None) -> list[Span] | None:
+    """The spans where ``text`` has one of ``surfaces`` as a whole word (with
+    ``limit``, at least the first ``limit`` of them: each spelling's first
+    ``limit``), or None when a find has no space or line break within
+    ``_LOOK_BACK`` characters before it.
 
     No word holds a space or a line break, so the words after one are the same
     whether ``WORD_RE`` reads the text from its start or from there: a find is a
@@ -246,6 +336,7 @@ def _find_words(text: str, surfaces: Iterable[str]) -> list[Span] | None:
     search = WORD_RE.search
     for surface in surfaces:
         n = len(surface)
+        left = limit
         i = text.find(surface)
         while i >= 0:
             back = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
@@ -256,6 +347,10 @@ def _find_words(text: str, surfaces: Iterable[str]) -> list[Span] | None:
                 word = search(text, word.end())
             if word is not None and word.start() == i and word.end() == i + n:
                 spans.append((i, i + n))
+                if left is not None:
+                    left -= 1
+                    if not left:
+                        break
                 i = text.find(surface, i + n)
             else:
                 i = text.find(surface, i + 1)

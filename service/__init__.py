@@ -9,7 +9,7 @@ Request flow: ``api`` view → ``params.parse_search_params`` (validation) →
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.routing import PathConverter
 
 from config.settings import load_settings
@@ -20,6 +20,7 @@ from index.resources import Resources
 from service.cache import ResultCache
 from service.docsets import DocSets
 from service.errors import IndexUnavailable, register_error_handlers
+from service.params import check_request_size
 from service.security import init_security
 from service.searcher import IndexHandle
 from service.suggest import Suggester
@@ -108,12 +109,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         results=ResultCache(settings["RESULT_CACHE_SIZE"]),
     )
     from service import api, discovery, documents, pages
+    from service.metrics import init_metrics
 
+    init_metrics(app, api.TIMED_OUT_HEADER)
     app.register_blueprint(api.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(discovery.bp)
     app.register_blueprint(pages.bp)
     discovery.init_cors(app)
+    app.before_request(lambda: check_request_size(request, settings))
     init_security(app, settings)
     register_error_handlers(app)
     return app

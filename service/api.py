@@ -2,17 +2,23 @@
 
 Each view parses, calls and serialises; validation lives in ``params``, errors in
 ``errors``, searching in ``query`` / ``search``.
-"""
 
-import time
+``GET /api/search`` and ``POST /api/search`` (a JSON body with the same fields, for
+queries too long for a URL, as Elasticsearch's ``_search`` takes both) give the
+same answer; so do ``GET`` and ``POST /api/analyze``. A search runs within one
+``Deadline`` of ``SEARCH_TIME_LIMIT`` seconds, from the first analysis of the
+query to the last snippet; an answer the deadline cut carries the header
+``Fahras-Timed-Out: true`` (which the access log shows) besides ``timed_out``.
+"""
 
 from flask import Blueprint, current_app, jsonify, request
 
 from index.language import guess_language
 from index.spans import SpanFinder
+from service.deadline import Deadline
 from service.errors import BadRequest, IndexUnavailable, NotFound
-from service.params import parse_search_params
-from service.query import NoSearchableWords, QueryBuilder, Weights
+from service.params import json_args, parse_search_params
+from service.query import NoSearchableWords, QueryBuilder, QueryTooLarge, Weights
 from service.search import result_dict, run_search
 from service.snippets import mark
 from service.suggest import did_you_mean
@@ -28,51 +34,64 @@ def _fahras():
     return current_app.extensions["fahras"]
 
 
-@bp.get("/search")
+#: Header of an answer the deadline cut short (for the access log and proxies).
+TIMED_OUT_HEADER = "Fahras-Timed-Out"
+#: Most spellings a text may be taught at once for its highlights (about 40 µs
+#: each); the rest are learnt by the next texts that hold them.
+MAX_NEW_SPELLINGS = 1500
+
+
+@bp.route("/search", methods=["GET", "POST"])
 def search():
-    """Ranked, highlighted results for ``q`` (answers repeat from ``service.cache``)."""
+    """Ranked, highlighted results for ``q`` (answers repeat from ``service.cache``);
+    the parameters come from the query string, or from a JSON body with POST."""
     app = _fahras()
-    key = tuple(request.args.items(multi=True))
-    started = time.perf_counter()
+    args = request.args if request.method == "GET" else json_args(request)
+    key = tuple(args.items(multi=True))
+    deadline = Deadline(app.settings["SEARCH_TIME_LIMIT"] or None)
 
     def work(searcher):
         generation = app.handle.generation
         cached = app.results.get(generation, key)
         if cached is not None:
-            return cached | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
-        payload = _answer(app, searcher)
-        if not payload["timed_out"]:        # a partial ranking is not kept (Elasticsearch)
+            return cached | {"took_ms": deadline.elapsed_ms()}
+        payload = _answer(app, searcher, args, deadline)
+        if not payload["timed_out"]:        # a partial answer is not kept (Elasticsearch)
             per_page = app.settings["DEFAULT_PER_PAGE"]
             app.results.put(generation, key, payload,
                             weight=max(1, -(-len(payload["results"]) // per_page)))
         return payload
 
-    return jsonify(app.handle.run(work))
+    payload = app.handle.run(work)
+    response = jsonify(payload)
+    if payload["timed_out"]:
+        response.headers[TIMED_OUT_HEADER] = "true"
+    return response
 
 
-def _answer(app, searcher) -> dict:
-    """The JSON answer to the search in the request."""
+def _answer(app, searcher, args, deadline: Deadline) -> dict:
+    """The JSON answer to the search asked by ``args``."""
     resources = app.handle.resources
-    params = parse_search_params(request.args, app.settings, resources.gazetteer.entities)
+    params = parse_search_params(args, app.settings, resources.gazetteer.entities)
     guess = guess_language(params.q)
-    built = _build(params.q, app, searcher, params.without)
+    built = _build(params.q, app, searcher, params.without, deadline)
     prefer_lang = _preferred_language(app, guess.lang, built)
-    page = run_search(searcher, built, params, find_spans=_span_finder(app, built),
+    page = run_search(searcher, built, params, find_spans=_span_finder(app, built).find,
                       gazetteer=resources.gazetteer, docsets=app.handle.docsets,
-                      prefer_lang=prefer_lang,
-                      time_limit=app.settings["SEARCH_TIME_LIMIT"] or None,
+                      prefer_lang=prefer_lang, deadline=deadline,
                       snippet_chars=app.settings["SNIPPET_CHARS"],
                       snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
     correction = None
     if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
-        correction = did_you_mean(searcher, resources, params.q)
+        correction = did_you_mean(searcher, resources, params.q, deadline)
     return {
         "ok": True,
         "total": page.total,
+        "total_relation": page.total_relation,
         "page": page.page,
         "per_page": page.per_page,
-        "took_ms": page.took_ms,
-        "timed_out": page.timed_out,
+        "took_ms": deadline.elapsed_ms(),
+        "timed_out": deadline.timed_out,
         "query": {
             "text": params.q,
             "lang": guess.lang,
@@ -86,6 +105,7 @@ def _answer(app, searcher) -> dict:
             "did_you_mean": correction,
             "terms": [w.surface for w in built.words],
             "expansions": [e.as_dict() for e in built.expansions],
+            "cut": deadline.cuts_as_dicts(),
         },
         "results": page.results,
         "facets": page.facets,
@@ -108,26 +128,35 @@ def suggest():
 
 @bp.get("/documents/<doc_id:doc_id>")
 def document(doc_id: str):
-    """One document in full; with ``q``, its matches marked as in search results."""
+    """One document in full; with ``q``, its matches marked as in search results
+    (within ``HIGHLIGHT_MAX_CHARS`` and ``HIGHLIGHT_MAX_MATCHES``)."""
     app = _fahras()
     resources = app.handle.resources
     q = request.args.get("q", "").strip()
+    if len(q) > app.settings["MAX_QUERY_LENGTH"]:
+        raise BadRequest(f"q must be at most {app.settings['MAX_QUERY_LENGTH']} characters")
+    deadline = Deadline(app.settings["SEARCH_TIME_LIMIT"] or None)
     built, stored = app.handle.run(
-        lambda searcher: (_build(q, app, searcher) if q else None, searcher.document(id=doc_id)))
+        lambda searcher: (_build(q, app, searcher, deadline=deadline) if q else None,
+                          searcher.document(id=doc_id)))
     if stored is None:
         raise NotFound(f"no document with id {doc_id!r}")
     out = result_dict(stored, resources.gazetteer, body=stored["body"])
     if built is not None:
-        find_spans = _span_finder(app, built)
-        out["title_html"] = mark(stored["title"], find_spans(stored["title"]))
-        out["body_html"] = mark(stored["body"], find_spans(stored["body"]))
+        find = _span_finder(app, built).find
+        title, body = find(stored["title"]), find(stored["body"])
+        out["title_html"] = mark(stored["title"], title.spans)
+        out["body_html"] = mark(stored["body"], body.spans)
+        out["highlight_truncated"] = title.truncated or body.truncated
     return jsonify({"ok": True, "document": out, "query": {"text": q} if q else None})
 
 
-@bp.get("/analyze")
+@bp.route("/analyze", methods=["GET", "POST"])
 def analyze():
-    """How a text is analysed: one entry per word, like Elasticsearch's ``_analyze``."""
-    text = request.args.get("text")
+    """How a text is analysed: one entry per word, like Elasticsearch's ``_analyze``
+    (``text`` in the query string, or in a JSON body with POST)."""
+    args = request.args if request.method == "GET" else json_args(request, ("text",), ())
+    text = args.get("text")
     if text is None or not text.strip():
         raise BadRequest("text is required")
     app = _fahras()
@@ -215,15 +244,17 @@ def health():
     })
 
 
-def _build(q: str, app, searcher, without: frozenset[str] = frozenset()):
+def _build(q: str, app, searcher, without: frozenset[str] = frozenset(),
+           deadline: Deadline | None = None):
     builder = QueryBuilder(app.handle.analyzer, app.handle.resources,
                            Weights.from_settings(app.settings), translator=app.translator(),
                            frequency=lambda term: searcher.doc_frequency("body", term)
                            + searcher.doc_frequency("title", term),
-                           without=without)
+                           without=without, deadline=deadline,
+                           max_terms=app.settings["MAX_QUERY_TERMS"])
     try:
         return builder.build(parse_query(q))
-    except NoSearchableWords as error:
+    except (NoSearchableWords, QueryTooLarge) as error:
         raise BadRequest(str(error)) from None
 
 
@@ -235,7 +266,11 @@ def _preferred_language(app, lang: str, built) -> str | None:
     return lang if built.has_language_words or lang == "ar" else None
 
 
-def _span_finder(app, built):
+def _span_finder(app, built) -> SpanFinder:
     """The spans of a text to mark for this query, as the open index analyses it (one
-    finder per request: it remembers which spellings match)."""
-    return SpanFinder(app.handle.resources, built.highlight_terms, built.name_keys)
+    finder per request: it remembers which spellings match), within the bounds on
+    the text read and the matches marked."""
+    return SpanFinder(app.handle.resources, built.highlight_terms, built.name_keys,
+                      max_chars=app.settings["HIGHLIGHT_MAX_CHARS"],
+                      max_matches=app.settings["HIGHLIGHT_MAX_MATCHES"],
+                      max_new=MAX_NEW_SPELLINGS)

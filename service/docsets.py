@@ -19,10 +19,22 @@ each one, which at 100,000 articles costs more than the ranking itself. Here the
 are bit sets (a Python ``int``, bit n for document n): ``matching`` evaluates the
 query tree with ``|`` for Or, ``&`` for And, ``& ~`` for AndNot, from each term's
 postings read once and kept in a cache bounded in bytes (``max_bits_bytes``); a
-facet count is ``(matched & group).bit_count()``. Nodes whose matches depend on
-positions (phrases) are left to Whoosh's matcher, and their bits cached like a
-term's. Deleted documents are masked out with the segment's live set, which is
-keyed by its deletion count.
+facet count is ``(matched & group).bit_count()``. Deleted documents are masked
+out with the segment's live set, which is keyed by its deletion count.
+
+**Phrases** (``phrase_bits``) are checked only where they can still matter: at the
+documents holding all their words, within what the query has left (an ``And``
+evaluates its other clauses first and hands their documents on; the filters come
+in from the top), by ``service.phrases`` from the words' positions. What was
+checked is kept with what matched (two bit sets per phrase and segment, in the
+bit-set cache), so a phrase is never checked twice at a document.
+
+**Within a deadline.** Evaluation looks at the request's deadline before reading
+a term's postings and every few phrase checks. What it could not look at is
+taken to match nothing where a match adds documents, and everything where a
+match takes them away (in an exclusion): the documents found then all match,
+some may be missing, and ``Evaluation.complete`` says so (the answer's total is
+then a lower bound).
 
 The postings themselves (``postings``: document numbers and weights as numpy
 arrays, for ``service.ranking``) have a byte-bounded cache of their own, so that
@@ -32,7 +44,6 @@ the scorer's field lengths (``lengths``) are kept per segment as arrays.
 
 import copy
 import threading
-from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import NamedTuple
@@ -41,13 +52,20 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from service import phrases
 from service.cache import ResultCache
+from service.deadline import Deadline
 
 #: Segments whose sets are kept (an index has a handful; merges retire old ones).
 MAX_SEGMENTS = 64
 
 #: Default bound on the cached term bit sets (each is a segment's size / 8 bytes).
 MAX_BITS_BYTES = 32 * 2**20
+
+#: A phrase's slot is read whole (its documents as bits) unless it holds more than
+#: this many times as many documents as the candidates left, which are then looked
+#: up in its postings one by one (a block of ids read for each).
+PHRASE_READ_RATIO = 10
 
 #: Default bound on the cached postings arrays (12 bytes a posting).
 MAX_POSTINGS_BYTES = 64 * 2**20
@@ -145,7 +163,17 @@ class DocSets:
 
     def matching(self, leaf: Searcher, query: wq.Query) -> int:
         """The (undeleted) documents of one segment that ``query`` matches, as bits."""
-        return self._eval(leaf, query) & self.live(leaf)
+        return self.evaluate(leaf, query).bits
+
+    def evaluate(self, leaf: Searcher, query: wq.Query, *, within: int | None = None,
+                 deadline: Deadline | None = None) -> "Evaluation":
+        """The (undeleted) documents of one segment that ``query`` matches among
+        ``within`` (bits; None: all), found before the ``deadline``."""
+        live = self.live(leaf)
+        evaluation = Evaluation(self, leaf, deadline)
+        within = live if within is None else within & live
+        evaluation.bits = evaluation.eval(query, True, within) & within
+        return evaluation
 
     def term_bits(self, leaf: Searcher, field: str, text: str) -> int:
         """The documents of one segment holding ``text`` in ``field`` (bits; cached
@@ -154,13 +182,69 @@ class DocSets:
             self.postings(leaf, field, text).ids, leaf.doc_count_all()))
 
     def query_bits(self, leaf: Searcher, q: wq.Query) -> int:
-        """The documents of one segment that ``q`` matches by Whoosh's matcher (for
-        phrases: their matches depend on positions), deletions included (bits;
-        cached with the term bit sets)."""
+        """The documents of one segment that ``q`` matches by Whoosh's matcher (a
+        query that is neither a term, a phrase nor a Boolean combination),
+        deletions included (bits; cached with the term bit sets)."""
         def compute() -> int:
             matcher = _and_not_free(q).matcher(leaf, leaf.boolean_context())
             return to_bits(matcher.all_ids()) if matcher.is_active() else 0
         return self._in(self._bits, leaf, ("query", q), compute)
+
+    def phrase_bits(self, leaf: Searcher, q: wq.Query, within: int,
+                    deadline: Deadline | None = None) -> tuple[int, int]:
+        """The documents of ``within`` where the phrase ``q`` (``Phrase``, ``Sequence``)
+        matches, and those of ``within`` that the ``deadline`` left unchecked (bits:
+        all of ``within`` when a word's documents were not read by then).
+
+        The candidates are the documents of ``within`` holding a term of every slot,
+        the rarest slot first; a slot whose terms are far more common than the
+        candidates left is not read whole but looked up at each candidate when its
+        positions are (``phrases.check``). Each candidate is checked once: what was
+        checked and what matched are kept per segment (with the term bit sets).
+        """
+        slots = phrases.slots_of(q)
+        if slots is None:
+            return self.query_bits(leaf, q) & within, 0
+        reader = leaf.reader()
+        frequency = {pair: reader.doc_frequency(*pair) if pair in reader else 0
+                     for slot in slots for pair in slot}
+        candidates = within
+        for slot in sorted(slots, key=lambda slot: sum(frequency[pair] for pair in slot)):
+            if not candidates:
+                return 0, 0
+            known = all(self._peek_bits(leaf, pair) is not None for pair in slot)
+            if not known and sum(frequency[pair] for pair in slot) > \
+                    PHRASE_READ_RATIO * candidates.bit_count():
+                break                           # the rest are looked up at the candidates
+            if not known and deadline is not None and deadline.expired():
+                return 0, within                # past the deadline: not looked at
+            held = 0
+            for pair in slot:
+                held |= self.term_bits(leaf, *pair)
+            candidates &= held
+        if not candidates:
+            return 0, 0
+        key = ("phrase", q)
+        checked, matched = self._peek_bits(leaf, key) or (0, 0)
+        todo = candidates & ~checked
+        left = 0
+        if todo:
+            docs = np.flatnonzero(bits_mask(todo, leaf.doc_count_all())).tolist()
+            found, done = phrases.check(reader, slots, q.slop, docs, deadline)
+            checked |= to_bits(docs[:done]) if done < len(docs) else todo
+            matched |= to_bits(found)
+            left = to_bits(docs[done:]) if done < len(docs) else 0
+            self._put_bits(leaf, key, (checked, matched))
+        return matched & candidates, left
+
+    def _peek_bits(self, leaf: Searcher, key: tuple):
+        segment = _segment_id(leaf)
+        return None if segment is None else self._bits.get(0, (segment, *key))
+
+    def _put_bits(self, leaf: Searcher, key: tuple, value) -> None:
+        segment = _segment_id(leaf)
+        if segment is not None:
+            self._bits.put(0, (segment, *key), value, weight=_bytes(value))
 
     def postings(self, leaf: Searcher, field: str, text: str) -> Postings:
         """The document numbers (ascending) and weights of a term's postings in one
@@ -168,6 +252,11 @@ class DocSets:
         ``max_postings_bytes``, least recently used first out)."""
         return self._in(self._postings, leaf, (field, text),
                         lambda: read_postings(leaf.reader(), field, text))
+
+    def has_postings(self, leaf: Searcher, field: str, text: str) -> bool:
+        """Whether a term's postings in one segment are in memory already."""
+        segment = _segment_id(leaf)
+        return segment is not None and self._postings.get(0, (segment, field, text)) is not None
 
     @staticmethod
     def _in(cache: ResultCache, leaf: Searcher, key: tuple, compute: Callable[[], object]):
@@ -208,9 +297,21 @@ class DocSets:
 
     def column_bits(self, leaf: Searcher, field: str,
                     key: Callable[[str], str] = lambda value: value) -> BitGroups:
-        """``column`` as bit sets (computed from the column, not kept as sets too)."""
-        return self._cached(leaf, ("column bits", field, key), lambda: {
-            value: to_bits(docs) for value, docs in _column_groups(leaf, field, key).items()})
+        """The documents of one segment grouped by ``key(value)`` of a sortable field,
+        as bit sets (documents without a value in none)."""
+        def compute() -> BitGroups:
+            values, codes = self.column_codes(leaf, field)
+            size = leaf.doc_count_all()
+            groups: BitGroups = {}
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+            for code, value in enumerate(values):
+                if value and bounds[code] < bounds[code + 1]:
+                    bits = ids_to_bits(order[bounds[code]:bounds[code + 1]], size)
+                    name = key(value)
+                    groups[name] = groups.get(name, 0) | bits
+            return groups
+        return self._cached(leaf, ("column bits", field, key), compute)
 
     def terms_bits(self, leaf: Searcher, field: str) -> BitGroups:
         """Every term of an indexed field and its documents in one segment, as bits."""
@@ -219,7 +320,8 @@ class DocSets:
             if field not in reader.indexed_field_names():
                 return {}
             size = leaf.doc_count_all()
-            return {text: ids_to_bits(read_postings(reader, field, text).ids, size)
+            return {text: ids_to_bits(read_postings(reader, field, text, weights=False).ids,
+                                      size)
                     for text in map(_text, reader.lexicon(field))}
         return self._cached(leaf, ("terms bits", field), compute)
 
@@ -228,19 +330,20 @@ class DocSets:
         or None for a searcher that is not one segment's."""
         if _segment_id(leaf) is None:
             return None
-        length = leaf.reader().doc_field_length
-        return self._cached(leaf, ("lengths", field), lambda: array("I", (
-            length(docnum, field, 1) or 0 for docnum in range(leaf.doc_count_all()))))
+        return self._cached(leaf, ("lengths", field), lambda: field_lengths(leaf, field))
+
+    def column_codes(self, leaf: Searcher, field: str) -> tuple[list[str], np.ndarray]:
+        """A sortable field's values in one segment: the distinct values (``""`` for
+        none) and each document's index among them."""
+        return self._cached(leaf, ("column codes", field), lambda: column_codes(leaf, field))
 
     def sort_keys(self, leaf: Searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
         """A sortable field's values in one segment, for sorting: its distinct values
         in order (``""`` for none) and each document's index among them."""
         def compute() -> tuple[np.ndarray, np.ndarray]:
-            reader = leaf.reader()
-            values = [_text(value) if value else "" for value in reader.column_reader(field)] \
-                if reader.has_column(field) else [""] * leaf.doc_count_all()
-            distinct, index = np.unique(np.array(values, dtype=str), return_inverse=True)
-            index = index.astype(np.int32)
+            values, codes = self.column_codes(leaf, field)
+            distinct, where = np.unique(np.array(values, dtype=str), return_inverse=True)
+            index = where.astype(np.int32)[codes]
             distinct.flags.writeable = index.flags.writeable = False
             return distinct, index
         return self._cached(leaf, ("sort keys", field), compute)
@@ -254,34 +357,6 @@ class DocSets:
         end = len(distinct) if high is None else np.searchsorted(distinct, high, side="right")
         inside = (index >= first) & (index < end) & (distinct != "")[index]
         return ids_to_bits(np.flatnonzero(inside), len(index))
-
-    def _eval(self, leaf: Searcher, q: wq.Query) -> int:
-        kind = type(q)
-        if kind is wq.Term:
-            return self.term_bits(leaf, q.fieldname, q.text)
-        if kind is wq.Or and not q.minmatch or kind is wq.DisjunctionMax:
-            bits = 0
-            for sub in q.subqueries:
-                bits |= self._eval(leaf, sub)
-            return bits
-        if kind is wq.And:
-            subs = q.subqueries
-            if not subs:
-                return 0
-            bits = self._eval(leaf, subs[0])
-            for sub in subs[1:]:
-                if not bits:
-                    break
-                bits &= self._eval(leaf, sub)
-            return bits
-        if kind is wq.AndMaybe:
-            return self._eval(leaf, q.a)
-        if kind is wq.AndNot:
-            bits = self._eval(leaf, q.a)
-            return bits & ~self._eval(leaf, q.b) if bits else 0
-        # anything else (phrases: their matches depend on positions): Whoosh's matcher,
-        # kept like a term's (a translation's phrase recurs across queries)
-        return self.query_bits(leaf, q)
 
     def clear(self) -> None:
         """Forget every set (tests)."""
@@ -322,17 +397,148 @@ class DocSets:
                 self._segments.popitem(last=False)
 
 
-def _column_groups(leaf: Searcher, field: str,
-                   key: Callable[[str], str]) -> dict[str, list[int]]:
-    """The documents of one segment grouped by ``key(value)`` of a sortable field."""
+class Evaluation:
+    """One segment's evaluation of a query tree as bits, within a deadline.
+
+    ``eval(q, positive, within)`` gives the documents of ``within`` that ``q``
+    matches. What the deadline left unread counts as matching nothing where
+    ``positive`` (a match adds documents) and as matching everything where not
+    (inside an exclusion), so the documents found always match; ``complete`` is
+    False when some were left out that way.
+    """
+
+    def __init__(self, docsets: DocSets, leaf: Searcher, deadline: Deadline | None) -> None:
+        self.docsets = docsets
+        self.leaf = leaf
+        self.deadline = deadline
+        self.complete = True
+        self.bits = 0
+
+    def eval(self, q: wq.Query, positive: bool, within: int) -> int:
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q, positive, within)
+        if kind is wq.Or and not q.minmatch or kind is wq.DisjunctionMax:
+            bits = 0
+            for sub in q.subqueries:
+                bits |= self.eval(sub, positive, within)
+            return bits
+        if kind is wq.And:
+            subs = sorted(q.subqueries, key=_positional)     # phrases last, on fewer
+            if not subs:
+                return 0
+            bits = within
+            for sub in subs:
+                bits &= self.eval(sub, positive, bits)
+                if not bits:
+                    break
+            return bits
+        if kind is wq.AndMaybe:
+            return self.eval(q.a, positive, within)
+        if kind is wq.AndNot:
+            bits = self.eval(q.a, positive, within)
+            return bits & ~self.eval(q.b, not positive, bits) if bits else 0
+        if kind is wq.Phrase or kind is wq.Sequence:
+            matched, left = self.docsets.phrase_bits(self.leaf, q, within, self.deadline)
+            if left:
+                self.complete = False
+                return matched if positive else matched | left
+            return matched
+        # anything else: Whoosh's matcher, kept like a term's
+        return self.docsets.query_bits(self.leaf, q)
+
+    def _term(self, q: wq.Term, positive: bool, within: int) -> int:
+        docsets, leaf = self.docsets, self.leaf
+        if self.deadline is not None and self.deadline.expired() and \
+                docsets._peek_bits(leaf, (q.fieldname, q.text)) is None:
+            self.complete = False       # not read: nothing added, everything taken away
+            return 0 if positive else within
+        return docsets.term_bits(leaf, q.fieldname, q.text)
+
+
+def _positional(q: wq.Query) -> bool:
+    """Whether ``q`` holds a phrase (such a clause of an ``And`` goes last)."""
+    if type(q) in (wq.Phrase, wq.Sequence):
+        return True
+    return any(_positional(sub) for sub in q.children())
+
+
+def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
+    """Every document's length of ``field`` in one segment, as Whoosh's
+    ``doc_field_length`` gives it (0 for none), as unsigned 32-bit integers.
+
+    Whoosh keeps a segment's lengths as one byte per document in a column; read
+    whole (a private attribute of its codec's ``NumericColumn`` reader), the bytes
+    become lengths through Whoosh's own table (100,000 documents: about 1 ms,
+    where asking each document took about 0.4 s). Any other reader is asked one
+    document at a time.
+    """
     reader = leaf.reader()
-    groups: dict[str, list[int]] = {}
-    if reader.has_column(field):
-        for docnum, value in enumerate(reader.column_reader(field)):
-            value = _text(value)
-            if value:
-                groups.setdefault(key(value), []).append(docnum)
-    return groups
+    size = leaf.doc_count_all()
+    column = None
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is not None and all(hasattr(column, name) for name in _FIXED_COLUMN) \
+            and column._fixedlen == 1:
+        count = min(column._count, size)
+        raw = np.zeros(size, np.uint8)
+        raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
+        return _BYTE_LENGTHS[raw]
+    length = reader.doc_field_length
+    return np.array([length(docnum, field, 1) or 0 for docnum in range(size)], np.uint32)
+
+
+#: What ``field_lengths`` reads of a fixed-width column reader.
+_FIXED_COLUMN = ("_dbfile", "_basepos", "_count", "_fixedlen")
+
+
+def _byte_lengths() -> np.ndarray:
+    from whoosh.util.numeric import byte_to_length
+    table = np.array([byte_to_length(b) for b in range(256)], np.uint32)
+    table[0] = 0                        # (doc_field_length: no length byte, no length)
+    return table
+
+
+_BYTE_LENGTHS = _byte_lengths()
+
+
+def column_codes(leaf: Searcher, field: str) -> tuple[list[str], np.ndarray]:
+    """A sortable field's values in one segment: the distinct values (``""`` for a
+    document without one) and each document's index among them.
+
+    A variable-width column (Whoosh's ``VarBytesColumn``, the column of an ``ID``
+    field) is read as one block of bytes and its lengths (private attributes of
+    its reader), and only the distinct values are decoded; any other column is
+    read value by value.
+    """
+    reader = leaf.reader()
+    size = leaf.doc_count_all()
+    if not reader.has_column(field):
+        return [""], np.zeros(size, np.int32)
+    column = reader.column_reader(field)
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    translate = getattr(column, "_translate", lambda value: value)
+    if all(hasattr(raw, name) for name in _VAR_COLUMN):
+        lengths = np.asarray(raw._lengths, np.int64)[:size]
+        ends = np.cumsum(lengths)
+        data = raw._dbfile.get(raw._basepos, int(ends[-1])) if len(ends) else b""
+        items = [data[end - n:end] for n, end in zip(lengths.tolist(), ends.tolist())]
+        items += [b""] * (size - len(items))
+    else:
+        items, translate = list(column), lambda value: value
+    if not items:
+        return [""], np.zeros(0, np.int32)
+    # fixed-width bytes, so that numpy finds the distinct values (no value holds NUL)
+    width = max(1, max(map(len, items)))
+    distinct, codes = np.unique(np.array(items, dtype=f"S{width}"), return_inverse=True)
+    values = [_text(translate(item)) if item else "" for item in distinct.tolist()]
+    return values, codes.astype(np.int32).reshape(-1)
+
+
+#: What ``column_codes`` reads of a variable-width column reader.
+_VAR_COLUMN = ("_dbfile", "_basepos", "_lengths", "_offsets")
 
 
 def _and_not_free(q: wq.Query) -> wq.Query:
@@ -360,8 +566,9 @@ def _segment_id(leaf: Searcher) -> str | None:
     return None if segment is None else segment.segment_id()
 
 
-def read_postings(reader, field: str, text: str) -> Postings:
-    """A term's postings in one segment as arrays (empty when it has none).
+def read_postings(reader, field: str, text: str, weights: bool = True) -> Postings:
+    """A term's postings in one segment as arrays (empty when it has none; without
+    ``weights``, the weights array is empty).
 
     Whoosh's own codec is read a block at a time (a tuple of ids and an array of
     weights per block of up to 128 postings); any other matcher one posting at a
@@ -371,20 +578,22 @@ def read_postings(reader, field: str, text: str) -> Postings:
         return Postings(np.empty(0, np.int32), np.empty(0, np.float64))
     matcher = reader.postings(field, text)
     ids: list[int] = []
-    weights: list[float] = []
+    found: list[float] = []
     if all(hasattr(matcher, name) for name in _BLOCK_READER):
         while matcher.is_active():
             matcher._read_ids()
-            matcher._read_weights()
             ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            if weights:
+                matcher._read_weights()
+                found.extend(matcher._weights)
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
-            weights.append(matcher.weight())
+            if weights:
+                found.append(matcher.weight())
             matcher.next()
-    postings = Postings(np.array(ids, np.int32), np.array(weights, np.float64))
+    postings = Postings(np.array(ids, np.int32), np.array(found, np.float64))
     for array_ in postings:             # shared by the searches of every thread
         array_.flags.writeable = False
     return postings
@@ -398,6 +607,8 @@ _BLOCK_READER = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block"
 def _bytes(value) -> int:
     if isinstance(value, Postings):
         return value.ids.nbytes + value.weights.nbytes
+    if isinstance(value, tuple):                    # a phrase's checked and matched bits
+        return sum(_bytes(part) for part in value)
     return (value.bit_length() + 7) // 8
 
 

@@ -7,6 +7,11 @@
 ``ADMIN_TOKEN`` setting (``FAHRAS_ADMIN_TOKEN``); with no token configured they are
 disabled (403). Tokens are compared in constant time and never logged.
 
+A body must be JSON nested at most ``MAX_JSON_DEPTH`` levels deep (400), and each
+document within ``MAX_DOCUMENT_CHARS``, ``MAX_TITLE_CHARS`` and
+``MAX_DOCUMENT_WORDS`` (the build's limits): past one it is rejected, and a request
+whose every document is too large gets 413.
+
 Whoosh allows one writer: writes are serialised by its lock (across gunicorn
 workers); a request that waits longer than ``WRITE_TIMEOUT`` gets 503 with
 ``Retry-After``. Readers are never blocked. The writing process refreshes its
@@ -19,10 +24,11 @@ import threading
 from flask import Blueprint, current_app, jsonify, request
 from whoosh.index import LockError
 
-from index.readers import DocumentError, document_from_record
+from index.readers import DocumentError, DocumentTooLarge, Limits, document_from_record
 from index.writer import delete_document, write_documents
-from service.errors import (BadRequest, Forbidden, IndexUnavailable, NotFound, Unauthorized,
-                            UnsupportedMediaType)
+from service.errors import (BadRequest, Forbidden, IndexUnavailable, NotFound,
+                            PayloadTooLarge, Unauthorized)
+from service.params import read_json
 
 bp = Blueprint("documents", __name__, url_prefix="/api")
 _LOCK = threading.Lock()
@@ -79,9 +85,10 @@ def remove_document(doc_id: str):
 
 def _validated(records: list) -> list:
     items, seen = [], {}
+    limits = Limits.from_settings(_fahras().settings)
     for i, record in enumerate(records):
         try:
-            document = document_from_record(record, f"documents[{i}]")
+            document = document_from_record(record, f"documents[{i}]", limits)
             if document.id in seen:
                 raise DocumentError(f"documents[{i}]: duplicate id {document.id!r} "
                                     f"(also documents[{seen[document.id]}])")
@@ -101,7 +108,10 @@ def _write(items: list):
     body = {"ok": True, "added": result.added, "updated": result.updated,
             "unchanged": result.unchanged, "rejected": result.rejected}
     if result.rejected and not (result.added or result.updated or result.unchanged):
-        raise BadRequest(*[r["error"] for r in result.rejected], rejected=result.rejected)
+        errors = [r["error"] for r in result.rejected]
+        too_large = len(errors) == sum(isinstance(item, DocumentTooLarge) for _, item in items)
+        raise (PayloadTooLarge if too_large else BadRequest)(*errors,
+                                                             rejected=result.rejected)
     return jsonify(body), 201 if result.added else 200
 
 
@@ -141,9 +151,4 @@ def _authorise() -> None:
 
 
 def _json_body():
-    if not request.is_json:
-        raise UnsupportedMediaType("the body must be JSON (Content-Type: application/json)")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise BadRequest("the body is not valid JSON")
-    return payload
+    return read_json(request)

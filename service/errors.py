@@ -50,6 +50,24 @@ class Forbidden(ApiError):
     status = 403
 
 
+class PayloadTooLarge(ApiError):
+    """A document past the limits of what one may hold (413)."""
+
+    status = 413
+
+
+class UriTooLong(ApiError):
+    """The request line is longer than the service reads (414)."""
+
+    status = 414
+
+
+class HeadersTooLarge(ApiError):
+    """A request header is longer than the service reads (431)."""
+
+    status = 431
+
+
 class UnsupportedMediaType(ApiError):
     """The body is not JSON (415)."""
 

@@ -17,8 +17,12 @@ def _ref(name: str) -> dict:
 
 def _error_responses(*codes: int) -> dict:
     text = {400: "Bad parameters (each named in `errors`)", 401: "Missing or wrong token",
-            403: "Writes disabled", 404: "Not found", 413: "Body too large",
+            403: "Writes disabled", 404: "Not found",
+            413: "Body too large, or every document past MAX_DOCUMENT_CHARS, "
+                 "MAX_TITLE_CHARS or MAX_DOCUMENT_WORDS",
+            414: "Request line too long (send the query in a POST body)",
             415: "Body is not JSON", 429: "Too many requests (see Retry-After)",
+            431: "Request headers too large",
             503: "No index (the message says what to run), or the writer is busy"}
     return {str(code): {"description": text[code],
                         "content": {"application/json": {"schema": _ref("Error")}}}
@@ -77,28 +81,45 @@ def build_spec(settings: dict) -> dict:
                           "language": {"type": "string", "enum": ["ar", "en"]}}},
         "Result": {"type": "object",
                    "required": ["id", "title", "title_html", "snippet", "score", "lang", "dir",
-                                "source", "date", "url", "places", "entities"],
+                                "source", "date", "url", "places", "entities",
+                                "highlight_truncated"],
                    "properties": {**document_meta,
                                   "title_html": {"type": "string",
                                                  "description": "escaped; only <mark>"},
                                   "snippet": {"type": "string",
                                               "description": "escaped; only <mark>",
                                               "example": "…مدينة <mark>خانكيندي</mark>، عاصمة…"},
-                                  "score": {"type": "number", "nullable": True}}},
+                                  "score": {"type": "number", "nullable": True},
+                                  "highlight_truncated": {
+                                      "type": "boolean",
+                                      "description": "true when the highlights come from the "
+                                                     "text's first HIGHLIGHT_MAX_CHARS "
+                                                     "characters or first "
+                                                     "HIGHLIGHT_MAX_MATCHES matches only, or "
+                                                     "were left out at the time limit"}}},
+        "Cut": {"type": "object", "required": ["part", "reason", "detail"], "properties": {
+            "part": {"type": "string", "enum": ["expansions", "matching", "ranking",
+                                                "proximity", "snippets", "facets",
+                                                "did_you_mean"]},
+            "reason": {"type": "string", "enum": ["time_limit", "term_limit"]},
+            "detail": {"type": "string"}}},
         "SearchPage": {
             "type": "object",
-            "required": ["ok", "total", "page", "per_page", "took_ms", "timed_out", "query",
-                         "results", "facets"],
+            "required": ["ok", "total", "total_relation", "page", "per_page", "took_ms",
+                         "timed_out", "query", "results", "facets"],
             "properties": {
                 "ok": {"type": "boolean", "enum": [True]},
                 "total": {"type": "integer", "minimum": 0},
+                "total_relation": {"type": "string", "enum": ["eq", "gte"],
+                                   "description": "gte when the time limit cut the matching: "
+                                                  "total counts the matches found by then"},
                 "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1},
                 "took_ms": {"type": "number"},
                 "timed_out": {"type": "boolean"},
                 "query": {"type": "object", "required": [
                     "text", "lang", "lang_method", "match", "language_first", "filters", "sort",
-                    "terms", "expansions", "did_you_mean"], "properties": {
+                    "terms", "expansions", "did_you_mean", "cut"], "properties": {
                     "text": {"type": "string"},
                     "lang": {"type": "string", "enum": ["ar", "en"]},
                     "lang_method": {"type": "string", "enum": ["script", "langdetect"]},
@@ -108,7 +129,10 @@ def build_spec(settings: dict) -> dict:
                     "sort": {"type": "string"},
                     "terms": {"type": "array", "items": {"type": "string"}},
                     "expansions": {"type": "array", "items": _ref("Expansion")},
-                    "did_you_mean": nullable_string}},
+                    "did_you_mean": nullable_string,
+                    "cut": {"type": "array", "items": _ref("Cut"),
+                            "description": "what the time limit (SEARCH_TIME_LIMIT) or the "
+                                           "bound on terms (MAX_QUERY_TERMS) left out"}}},
                 "results": {"type": "array", "items": _ref("Result")},
                 "facets": {"type": "object", "required": ["lang", "source", "year", "places",
                                                           "entities"], "properties": {
@@ -122,15 +146,21 @@ def build_spec(settings: dict) -> dict:
             "document": {"type": "object", "required": ["id", "title", "body", "lang", "dir"],
                          "properties": {**document_meta, "body": {"type": "string"},
                                         "title_html": {"type": "string"},
-                                        "body_html": {"type": "string"}}},
+                                        "body_html": {"type": "string"},
+                                        "highlight_truncated": {"type": "boolean"}}},
             "query": {"type": "object", "nullable": True}}},
         "NewDocument": {"type": "object", "required": ["id", "body"], "properties": {
             "id": {"type": "string", "maxLength": 200, "example": "n-2023-0919"},
-            "title": {"type": "string", "example": "قصف في لاتشين"},
-            "body": {"type": "string", "example": "أفاد سكان بسماع أصوات قصف…"},
+            "title": {"type": "string", "maxLength": settings["MAX_TITLE_CHARS"],
+                      "example": "قصف في لاتشين"},
+            "body": {"type": "string", "maxLength": settings["MAX_DOCUMENT_CHARS"],
+                     "description": "at most MAX_DOCUMENT_WORDS words with the title",
+                     "example": "أفاد سكان بسماع أصوات قصف…"},
             "lang": {"type": "string", "enum": ["ar", "en"]},
-            "source": {"type": "string"}, "date": {"type": "string", "format": "date"},
-            "url": {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#\\\\]",
+            "source": {"type": "string", "maxLength": 200},
+            "date": {"type": "string", "format": "date"},
+            "url": {"type": "string", "maxLength": 2000,
+                    "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#\\\\]",
                     "description": "an http or https address; anything else gets 400"}}},
         "WriteResult": {"type": "object", "required": ["ok", "added", "updated", "unchanged",
                                                        "rejected"], "properties": {
@@ -164,8 +194,17 @@ def build_spec(settings: dict) -> dict:
         _query("without", "An expansion id to leave out (repeatable).",
                {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}),
     ]
+    schemas["SearchRequest"] = {
+        "type": "object", "required": ["q"], "additionalProperties": False,
+        "description": "The parameters of GET /api/search as a JSON object (numbers may be "
+                       "JSON numbers, without a list): for queries too long for a URL.",
+        "properties": {p["name"]: p["schema"] for p in search_parameters},
+        "example": {"q": "وقف إطلاق النار في ناغورني كاراباخ", "per_page": 5}}
     json_of = lambda name: {"application/json": {"schema": _ref(name)}}  # noqa: E731
     write_security = [{"bearer": []}]
+    analyze_text = {"type": "string", "minLength": 1,
+                    "maxLength": settings["MAX_QUERY_LENGTH"] * 10}
+    schemas["Analysis"] = {"type": "object", "required": ["ok", "tokens", "translations"]}
     doc_id = {"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
         "openapi": "3.0.3",
@@ -178,11 +217,23 @@ def build_spec(settings: dict) -> dict:
             "/api/search": {"get": {
                 "summary": "Ranked, highlighted results",
                 "description": "Examples: `?q=Stepanakert` (finds خانكيندي), `?q=وقف إطلاق النار`, "
-                               "`?q=ceasefire&lang=ar`.",
+                               "`?q=ceasefire&lang=ar`. The whole search runs within "
+                               "SEARCH_TIME_LIMIT; an answer it cut has timed_out true, "
+                               "query.cut saying what was left out, and the header "
+                               "Fahras-Timed-Out: true.",
                 "parameters": search_parameters,
                 "responses": {"200": {"description": "A page of results",
                                       "content": json_of("SearchPage")},
-                              **_error_responses(400, 429, 503)}}},
+                              **_error_responses(400, 414, 429, 431, 503)}},
+                "post": {
+                "summary": "Ranked, highlighted results, the parameters in a JSON body",
+                "description": "The same as GET, for queries too long for a URL (an Arabic "
+                               "letter takes six bytes percent-encoded), as "
+                               "Elasticsearch's _search takes both.",
+                "requestBody": {"required": True, "content": json_of("SearchRequest")},
+                "responses": {"200": {"description": "A page of results",
+                                      "content": json_of("SearchPage")},
+                              **_error_responses(400, 413, 415, 429, 503)}}},
             "/api/suggest": {"get": {
                 "summary": "Suggestions for a search-as-you-type box",
                 "parameters": [_query("q", "What has been typed.",
@@ -230,13 +281,17 @@ def build_spec(settings: dict) -> dict:
                                **_error_responses(401, 403, 404, 503)}}},
             "/api/analyze": {"get": {
                 "summary": "How a text is analysed (tokens, entities, translations)",
-                "parameters": [_query("text", "Text to analyse.",
-                                      {"type": "string", "minLength": 1,
-                                       "maxLength": settings["MAX_QUERY_LENGTH"] * 10},
+                "parameters": [_query("text", "Text to analyse.", analyze_text,
                                       required=True, example="لخانكندي والمدنيين")],
-                "responses": {"200": {"description": "Tokens", "content": {"application/json": {
-                    "schema": {"type": "object", "required": ["ok", "tokens", "translations"]}}}},
-                    **_error_responses(400)}}},
+                "responses": {"200": {"description": "Tokens", "content": json_of("Analysis")},
+                              **_error_responses(400, 414)}},
+                "post": {
+                "summary": "How a text is analysed, the text in a JSON body",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["text"], "additionalProperties": False,
+                    "properties": {"text": analyze_text}}}}},
+                "responses": {"200": {"description": "Tokens", "content": json_of("Analysis")},
+                              **_error_responses(400, 413, 415)}}},
             "/api/health": {"get": {
                 "summary": "Index state: documents, version, fingerprints, stale",
                 "responses": {"200": {"description": "Healthy", "content": {"application/json": {

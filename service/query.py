@@ -29,6 +29,13 @@ Azerbaijan, Karabakh) above a football match in Baku (Azerbaijan alone).
 An ambiguous name (قره باغ is also a football club, ناغورني a columnist's surname)
 searches its entity only, that is the documents where context confirmed the name;
 in quotes it is searched as written.
+
+Bounded work: translations are looked up only before the request's deadline, and a
+query whose terms (each term of each field, a phrase's words) would pass
+``MAX_QUERY_TERMS`` is built again from the words typed alone, without
+translations and name keys, and says so (``query.cut``); when the words typed
+alone pass it, the query is refused (``QueryTooLarge``, a 400 naming the limit),
+as Elasticsearch refuses a query of more clauses than ``max_clause_count``.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +47,7 @@ from whoosh.analysis import Analyzer
 from index.analysis import ENTITY_PREFIX
 from index.resources import Resources
 from index.translit import name_key, skeletons
+from service.deadline import TERM_LIMIT, Deadline
 from service.syntax import Item
 from service.translate import GLOSSARY_SENSES as GLOSSARY_SYNONYMS
 from service.translate import TranslationMatch, Translator, choose_senses
@@ -54,6 +62,25 @@ MIN_FUZZY_CLASSES = {"ar": 5, "latin": 4}
 
 class NoSearchableWords(ValueError):
     """The query has nothing to search for (only stop words, punctuation or exclusions)."""
+
+
+class QueryTooLarge(ValueError):
+    """The words typed alone make more terms than ``MAX_QUERY_TERMS``."""
+
+
+def term_count(q: wq.Query | None) -> int:
+    """The terms a query looks up: each term, each word of a phrase.
+
+    >>> term_count(wq.Or([wq.Term("body", "a"), wq.Phrase("body", ["b", "c"])]))
+    3
+    """
+    if q is None:
+        return 0
+    if isinstance(q, wq.Term):
+        return 1
+    if isinstance(q, wq.Phrase):
+        return len(q.words)
+    return sum(term_count(sub) for sub in q.children())
 
 
 @dataclass(frozen=True)
@@ -144,6 +171,12 @@ class BuiltQuery:
     #: documents in the query's language come first.
     has_language_words: bool = True
 
+    @property
+    def terms(self) -> int:
+        """How many terms the query looks up (``term_count``)."""
+        return term_count(self.any_unit if self.has_alternatives else self.all_units) + \
+            term_count(self.excluded) + term_count(self.proximity)
+
     def matching(self, require_all: bool = True) -> wq.Query:
         """The documents to find: all (or any) units, less the exclusions."""
         base = self.all_units if require_all else self.any_unit
@@ -197,27 +230,53 @@ class QueryBuilder:
     :param frequency: document frequency of a term in the body field (to choose
         dictionary senses); without it every sense counts as present.
     :param without: ids of expansions the user removed (``Expansion.id``).
+    :param deadline: translations are looked up only before it; its cuts get what
+        was left out (None: no deadline).
+    :param max_terms: most terms the query may look up (``MAX_QUERY_TERMS``; None:
+        no bound).
     """
 
     def __init__(self, analyzer: Analyzer, resources: Resources, weights: Weights, *,
                  translator: Translator | None = None,
                  frequency: Callable[[str], int] | None = None,
-                 without: frozenset[str] = frozenset()) -> None:
+                 without: frozenset[str] = frozenset(),
+                 deadline: Deadline | None = None, max_terms: int | None = None) -> None:
         self.analyzer = analyzer
         self.resources = resources
         self.weights = weights
         self.translator = translator
         self.frequency = frequency or (lambda term: 1)
         self.without = without
+        self.deadline = deadline or Deadline(None)
+        self.max_terms = max_terms or None
+        self._plain = False         # the words typed only: no translations, no name keys
         self._expansions: dict[tuple, Expansion] = {}
         self._terms: set[str] = set()
         self._name_keys: set[str] = set()
 
     def build(self, items: Iterable[Item]) -> BuiltQuery:
-        """Build the queries for parsed items.
+        """Build the queries for parsed items, within ``max_terms``.
 
         :raises NoSearchableWords: when no positive item has a searchable word.
+        :raises QueryTooLarge: when the words typed alone pass ``max_terms``.
         """
+        items = list(items)
+        built = self._build(items)
+        if self.max_terms is None or built.terms <= self.max_terms:
+            return built
+        expanded = built.terms
+        self._plain = True
+        self._expansions, self._terms, self._name_keys = {}, set(), set()
+        built = self._build(items)
+        if built.terms > self.max_terms:
+            raise QueryTooLarge(f"q makes {built.terms} terms to look up, more than "
+                                f"MAX_QUERY_TERMS ({self.max_terms}): use fewer words")
+        self.deadline.cut("expansions", TERM_LIMIT,
+                          f"translations and name keys left out: with them the query made "
+                          f"{expanded} terms, more than MAX_QUERY_TERMS ({self.max_terms})")
+        return built
+
+    def _build(self, items: list[Item]) -> BuiltQuery:
         positives: list[wq.Query] = []
         negatives: list[wq.Query] = []
         words: list[Word] = []
@@ -359,6 +418,8 @@ class QueryBuilder:
         word, other Latin spellings too); a skeleton equal to that of one gazetteer
         spelling (ستيباناكرت, Kelbajar) also searches that entity.
         """
+        if self._plain:
+            return []
         found = self.resources.name_skeletons(word.norm, word.script)
         if not found or expansion_id("phonetic", word.surface) in self.without:
             return []
@@ -382,6 +443,8 @@ class QueryBuilder:
     def _entity_spelling_terms(self, word: Word, scale: float) -> list[wq.Query]:
         """Name keys of a gazetteer name, in the other script: spellings the gazetteer
         lacks (غوريس for Goris) still match, below the listed ones."""
+        if self._plain:
+            return []
         other = "ar" if word.script != "ar" else "latin"
         keys = [name_key(s, other) for s in skeletons(word.norm, word.script)]
         self._name_keys.update(keys)
@@ -420,7 +483,11 @@ class QueryBuilder:
         return phrase
 
     def _translate(self, units: list[_Unit]) -> list[TranslationMatch]:
-        if self.translator is None:
+        if self.translator is None or self._plain:
+            return []
+        if self.deadline.expired():
+            self.deadline.cut_for_time("expansions", "some words were searched without "
+                                       "their translations")
             return []
         words = [None if u.entity or len(u.words) != 1 or u.words[0].entity
                  else (u.words[0].norm, u.words[0].script) for u in units]

@@ -16,8 +16,14 @@ a term's postings at once with numpy, and the query tree combines the arrays:
 * a ``Term`` or compound query's ``boost`` multiplies its scores, as Whoosh's
   ``WrappingMatcher`` does (Whoosh applies no boost to ``AndMaybe``/``AndNot``
   nor to a compound query of one clause, and neither does this);
-* anything else (phrases: their matches depend on positions) is scored by
-  Whoosh's matcher, one document at a time, within the search's deadline.
+* a phrase scores the sum of its words' scores where it matches (its bits from
+  ``DocSets.phrase_bits``, checked at the documents being ranked only);
+* anything else is scored by Whoosh's matcher, one document at a time, within the
+  search's deadline.
+
+Past the deadline, a term whose postings are not in memory yet is left out of the
+scores (``_SKIPPED``: it neither adds to a sum nor fails an ``And``), so the
+ranking ends soon after the limit with the scores of what was read.
 
 The scores are Whoosh's BM25F (``CachedLengthsBM25F``) with the same arithmetic,
 equal up to the order in which floating-point sums are added
@@ -36,8 +42,6 @@ at a few documents only (the proximity bonus of the best hits), and ``by_field``
 orders the matching documents by a sortable field (a sort by date).
 """
 
-import time
-from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 import numpy as np
@@ -46,7 +50,9 @@ from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
 from service.boost import Rule
+from service.deadline import Deadline
 from service.docsets import DocSets, Matched, bits_mask
+from service.phrases import _BLOCK_SKIP, _skip_to, _whoosh_skip_to, in_order
 
 
 class Ranked:
@@ -81,31 +87,45 @@ class _Dense(NamedTuple):
     scores: np.ndarray
 
 
-_Scores = _Sparse | _Dense | None          # None: the clause matches nothing here
+class _Skipped:
+    """A clause left out of the scores at the deadline (its postings not read)."""
+
+
+_SKIPPED = _Skipped()
+#: None: the clause matches nothing here
+_Scores = _Sparse | _Dense | _Skipped | None
 
 
 class _Segment:
     """What scoring one segment needs."""
 
     def __init__(self, searcher: Searcher, leaf: Searcher, docsets: DocSets,
-                 deadline: float | None) -> None:
+                 deadline: Deadline | None, within: int | None = None) -> None:
         self.leaf = leaf
         self.size = leaf.doc_count_all()
         self.weighting = searcher.weighting
         self.context = searcher.context()
         self.docsets = docsets
         self.deadline = deadline
+        #: the documents being ranked (bits; None: all), where phrases are checked
+        self.within = docsets.live(leaf) if within is None else within
         self.timed_out = False
+
+    def late(self) -> bool:
+        """True (and remembered) once the deadline has passed."""
+        if self.deadline is not None and self.deadline.expired():
+            self.timed_out = True
+        return self.timed_out
 
 
 def rank(searcher: Searcher, query: wq.Query, matched: Matched,
          rules: list[Rule], limit: int, docsets: DocSets,
-         deadline: float | None = None) -> tuple[list[Ranked], bool]:
+         deadline: Deadline | None = None) -> tuple[list[Ranked], bool]:
     """The best ``limit`` of the ``matched`` documents by ``query``'s score with
-    ``rules`` applied, best first, and whether the ``deadline`` (a
-    ``time.perf_counter()`` value) cut the scoring short: it is looked at before
-    each segment after the first one with matches, and by clauses that Whoosh
-    scores, every 64 documents.
+    ``rules`` applied, best first, and whether the ``deadline`` cut the scoring
+    short: it is looked at before each segment after the first one with matches,
+    before reading a term's postings, and by clauses that Whoosh scores, every 64
+    documents.
 
     :param matched: (segment searcher, its first document number, the documents it
         matches as bits), as ``service.search.matching`` gives them.
@@ -116,10 +136,10 @@ def rank(searcher: Searcher, query: wq.Query, matched: Matched,
     for leaf, offset, bits in matched:
         if not bits:
             continue
-        if docnums and deadline is not None and time.perf_counter() > deadline:
+        if docnums and deadline is not None and deadline.expired():
             timed_out = True                # (the first segment with matches is ranked)
             break
-        segment = _Segment(searcher, leaf, docsets, deadline)
+        segment = _Segment(searcher, leaf, docsets, deadline, bits)
         candidates = np.flatnonzero(bits_mask(bits, segment.size))
         found = _lookup(_score(query, segment), candidates)
         for docs_for, factor, add in rules:
@@ -181,6 +201,9 @@ def _score(q: wq.Query, segment: _Segment) -> _Scores:
         parts = [_score(sub, segment) for sub in q.subqueries]
         if len(parts) == 1:
             return parts[0]
+        parts = [part for part in parts if part is not _SKIPPED]
+        if not parts:
+            return _SKIPPED
         if kind is wq.And:
             if any(part is None for part in parts):
                 return None
@@ -198,15 +221,18 @@ def _score(q: wq.Query, segment: _Segment) -> _Scores:
         parts = [_score(sub, segment) for sub in _slots(q)]
         if any(part is None for part in parts):
             return None
+        if any(part is _SKIPPED for part in parts):
+            return _SKIPPED
         found = _all(parts, segment.size)
-        mask = found.mask & bits_mask(segment.docsets.query_bits(segment.leaf, q), segment.size)
+        bits, _ = segment.docsets.phrase_bits(segment.leaf, q, segment.within, segment.deadline)
+        mask = found.mask & bits_mask(bits, segment.size)
         return _boosted(_Dense(mask, np.where(mask, found.scores, 0.0)), q.boost)
     if kind is wq.AndMaybe or kind is wq.AndNot:
         first = _score(q.a, segment)
-        if first is None:
-            return None
+        if first is None or first is _SKIPPED:
+            return first
         second = _score(q.b, segment)
-        if second is None:
+        if second is None or second is _SKIPPED:
             return first
         first = _dense(first, segment.size)
         other = _dense(second, segment.size)
@@ -227,7 +253,11 @@ def _term(q: wq.Term, segment: _Segment) -> _Scores:
     leaf = segment.leaf
     if q.fieldname not in leaf.schema:
         return None
-    postings = segment.docsets.postings(leaf, q.fieldname, q.text)
+    docsets = segment.docsets
+    if segment.deadline is not None and not docsets.has_postings(leaf, q.fieldname, q.text) \
+            and segment.late():
+        return _SKIPPED
+    postings = docsets.postings(leaf, q.fieldname, q.text)
     if not len(postings.ids):
         return None
     scorer = segment.weighting.scorer(leaf, q.fieldname, q.text)
@@ -247,13 +277,11 @@ def _by_whoosh(q: wq.Query, segment: _Segment) -> _Scores:
     matcher = q.matcher(segment.leaf, segment.context)
     ids: list[int] = []
     scores: list[float] = []
-    deadline = segment.deadline
     while matcher.is_active():
         ids.append(matcher.id())
         scores.append(matcher.score())
         matcher.next()
-        if deadline is not None and not len(ids) & 63 and time.perf_counter() > deadline:
-            segment.timed_out = True
+        if not len(ids) & 63 and segment.late():
             break
     if not ids:
         return None
@@ -312,7 +340,7 @@ def _best_of(parts: list[_Sparse | _Dense], size: int, tiebreak: float) -> _Dens
 
 
 def scores_at(searcher: Searcher, leaf: Searcher, q: wq.Query, docs: np.ndarray,
-              docsets: DocSets) -> np.ndarray:
+              docsets: DocSets, deadline: Deadline | None = None) -> np.ndarray:
     """``q``'s score at each of a few documents of one segment (``docs``, ascending
     segment document numbers; 0 where it does not match): the proximity bonus of
     the best hits (``service.search``).
@@ -321,7 +349,7 @@ def scores_at(searcher: Searcher, leaf: Searcher, q: wq.Query, docs: np.ndarray,
     Whoosh's phrase matcher, asked to skip to a document, checks the positions of
     every document between, which for two common words cost milliseconds per hit.
     """
-    segment = _Segment(searcher, leaf, docsets, None)
+    segment = _Segment(searcher, leaf, docsets, deadline)
     return _scores_at(q, segment, docs)
 
 
@@ -340,7 +368,7 @@ def _scores_at(q: wq.Query, segment: _Segment, docs: np.ndarray) -> np.ndarray:
 def _lookup(found: _Scores, docs: np.ndarray) -> np.ndarray:
     """The scores at ``docs`` (ascending segment document numbers; 0 where the
     clause found none), as a new array."""
-    if found is None:
+    if found is None or found is _SKIPPED:
         return np.zeros(len(docs))
     if isinstance(found, _Dense):
         return found.scores[docs]
@@ -359,7 +387,7 @@ def _phrase_at(q: wq.Phrase, segment: _Segment, docs: np.ndarray) -> np.ndarray:
     present = np.ones(len(docs), bool)
     for word in q.words:
         found = _term(wq.Term(q.fieldname, word), segment)
-        if found is None:
+        if found is None or found is _SKIPPED:
             return np.zeros(len(docs))
         scores = _lookup(found, docs)
         present &= scores > 0
@@ -368,58 +396,13 @@ def _phrase_at(q: wq.Phrase, segment: _Segment, docs: np.ndarray) -> np.ndarray:
     skip = _skip_to if all(hasattr(m, name) for m in matchers for name in _BLOCK_SKIP) \
         else _whoosh_skip_to
     near = np.zeros(len(docs), bool)
-    for i in np.flatnonzero(present):
+    for n, i in enumerate(np.flatnonzero(present)):
+        if n and not n % 16 and segment.late():
+            break
         doc = int(docs[i])
         positions = []
         for matcher in matchers:
             skip(matcher, doc)
             positions.append(matcher.value_as("positions"))
-        near[i] = _in_order(positions, q.slop)
+        near[i] = in_order(positions, q.slop)
     return np.where(near, total * q.boost, 0.0)
-
-
-#: What ``_skip_to`` needs of Whoosh's codec (whoosh3 and whoosh-reloaded's
-#: ``W3LeafMatcher``): the block's document numbers and the index into them.
-_BLOCK_SKIP = ("_ids", "_i", "_blocklength", "_next_block")
-
-
-def _skip_to(matcher, doc: int) -> None:
-    """``matcher.skip_to(doc)`` for a matcher at or before ``doc``, which is one of
-    its documents: skip whole blocks by their last document, then bisect the block.
-    Whoosh steps through the block a posting at a time (in a profile of the log at
-    100k, 141,298 steps for 14,616 skips)."""
-    if matcher.id() >= doc:
-        return
-    while doc > matcher.block_max_id() and matcher.is_active():
-        matcher._next_block()
-    matcher.id()                                        # reads the block's ids
-    matcher._i = bisect_left(matcher._ids, doc, matcher._i, matcher._blocklength)
-
-
-def _whoosh_skip_to(matcher, doc: int) -> None:
-    if matcher.id() < doc:
-        matcher.skip_to(doc)
-
-
-def _in_order(positions: list[list[int]], slop: int) -> bool:
-    """Whether the words stand in order, each within ``slop`` of the span before it:
-    Whoosh's ``SpanNear2`` (ordered, ``mindist`` 1) over single positions, step for
-    step. A span (start, end) is followed by a word at ``b`` when ``end < b <=
-    end + slop`` (its distance is 0 inside the span, else ``b - end``), and the two
-    make the span (start, b).
-
-    >>> _in_order([[3, 9], [5, 20], [6]], 2), _in_order([[3], [3]], 2)
-    (True, False)
-    """
-    spans = {(p, p) for p in positions[0]}
-    for later in positions[1:]:
-        if not spans:
-            return False
-        joined = set()
-        for start, end in spans:
-            for b in later[bisect_right(later, end):]:
-                if b > end + slop:
-                    break
-                joined.add((start, b))
-        spans = joined
-    return bool(spans)

@@ -10,7 +10,7 @@ Pages past the end are empty (the total still tells how many there are), like
 Elasticsearch, rather than silently showing the last page.
 
 A search has two parts. **What matches** (the total and the facet counts) is set
-algebra on cached bit sets (``DocSets.matching``), with no scoring. **The order**
+algebra on cached bit sets (``DocSets.evaluate``), with no scoring. **The order**
 scores those matching documents over arrays (``service.ranking``) and keeps the
 best ``page × per_page``, only when something matches, and within
 ``SEARCH_TIME_LIMIT``; the focus bonus and the language-first order are score
@@ -18,9 +18,16 @@ rules (``service.boost``), not a second run of the query nor a sort of every
 match; the proximity bonus is added to the best ``RESCORE_WINDOW`` hits
 afterwards. Sorted by date, the matching documents are ordered by their dates,
 cached per segment (``ranking.by_field``).
+
+Everything runs within the request's ``Deadline`` (``SEARCH_TIME_LIMIT``): what
+matches, the ranking, the proximity bonus, the facets and each result's
+highlights look at it, and what it cut is listed in ``query.cut``. A match set
+cut short holds only documents that match (``total_relation`` is then ``gte``, as
+Elasticsearch's ``hits.total.relation``); a result whose highlights were cut, by
+the deadline or by the bounds on the text read (``HIGHLIGHT_MAX_CHARS``,
+``HIGHLIGHT_MAX_MATCHES``), says so with ``highlight_truncated``.
 """
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +37,9 @@ from whoosh.searching import Searcher
 
 from index.gazetteer import Gazetteer
 from index.readers import is_web_url
-from index.spans import Span
+from index.spans import Found
 from service.boost import LANGUAGE_OFFSET, Rule, gain
+from service.deadline import TIME_LIMIT, Deadline
 from service.docsets import DocSets, Matched, Members
 from service.params import SearchParams
 from service.query import BuiltQuery
@@ -49,62 +57,88 @@ class SearchPage:
     per_page: int
     match: str
     took_ms: float
-    #: True when ranking stopped at the time limit: the page is the best of the
-    #: documents ranked by then (the total and the facets still count every match).
+    #: True when the deadline cut some part of the search (``Deadline.cuts``).
     timed_out: bool = False
     results: list[dict] = field(default_factory=list)
     facets: dict = field(default_factory=dict)
+    #: "eq" when ``total`` counts every match, "gte" when the deadline cut the
+    #: matching (or the translations) and it counts those found by then.
+    total_relation: str = "eq"
 
 
 def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
-               find_spans: Callable[[str], list[Span]], gazetteer: Gazetteer, docsets: DocSets,
-               prefer_lang: str | None = None, time_limit: float | None = None,
+               find_spans: Callable[[str], Found], gazetteer: Gazetteer, docsets: DocSets,
+               prefer_lang: str | None = None, deadline: Deadline | None = None,
                snippet_chars: int = 220, snippet_fragments: int = 2) -> SearchPage:
     """Search, fall back from all words to any word if needed, and build the results.
 
-    :param find_spans: the spans of a text to mark (an ``index.spans.SpanFinder``).
+    :param find_spans: the spans of a text to mark and whether they were cut short
+        (``index.spans.SpanFinder.find``).
     :param prefer_lang: documents in this language come first, each group by score.
-    :param time_limit: seconds the ranking may take (None: no limit).
+    :param deadline: the request's deadline (None: none); what it cut is in its cuts.
     """
-    started = time.perf_counter()
+    deadline = deadline or Deadline(None)
     match = "all"
     allowed = _filter_sets(params, docsets)
-    matched = matching(searcher, built, True, docsets, allowed)
-    if not any(bits for _, _, bits in matched) and built.has_alternatives:
+    matched, complete = matching(searcher, built, True, docsets, allowed, deadline)
+    if not any(bits for _, _, bits in matched) and built.has_alternatives and complete:
         match = "any"
-        matched = matching(searcher, built, False, docsets, allowed)
+        matched, complete = matching(searcher, built, False, docsets, allowed, deadline)
+    if not complete:
+        deadline.cut_for_time("matching", "some terms or phrases were not looked up in "
+                              "every document: the results all match, the total is a "
+                              "lower bound")
     total = sum(bits.bit_count() for _, _, bits in matched)
-    deadline = None if time_limit is None else started + time_limit
-    hits, timed_out = _ranked(searcher, built, params, match == "all", docsets, matched,
-                              prefer_lang, deadline) if total else ([], False)
+    hits = _ranked(searcher, built, params, match == "all", docsets, matched, prefer_lang,
+                   deadline) if total else []
+    if deadline.expired():
+        facets = facet_counts([], docsets, gazetteer)
+        deadline.cut_for_time("facets", "not counted")
+    else:
+        facets = facet_counts(matched, docsets, gazetteer)
+    # a translation left out at the deadline leaves matches out too (they only add)
+    whole = complete and "expansions" not in {c.part for c in deadline.cuts if c.reason
+                                              == TIME_LIMIT}
     page = SearchPage(total=total, page=params.page, per_page=params.per_page, match=match,
-                      took_ms=0.0, timed_out=timed_out,
-                      facets=facet_counts(matched, docsets, gazetteer))
+                      took_ms=0.0, facets=facets, total_relation="eq" if whole else "gte")
     first = (params.page - 1) * params.per_page
     for hit in hits[first:first + params.per_page]:
         stored = hit.fields()
+        if deadline.expired():
+            deadline.cut_for_time("snippets", "some results are shown without highlights")
+            body, title = Found([], True), Found([], True)
+        else:
+            body, title = find_spans(stored["body"]), find_spans(stored["title"])
         page.results.append(result_dict(
             stored, gazetteer,
             score=_relevance(hit.score) if params.sort == "relevance" else None,
-            snippet=make_snippet(stored["body"], find_spans(stored["body"]),
+            snippet=make_snippet(stored["body"], body.spans,
                                  width=snippet_chars, fragments=snippet_fragments),
-            title_html=mark(stored["title"], find_spans(stored["title"])),
+            title_html=mark(stored["title"], title.spans),
+            highlight_truncated=body.truncated or title.truncated,
         ))
-    page.took_ms = round((time.perf_counter() - started) * 1000, 2)
+    page.timed_out = deadline.timed_out
+    page.took_ms = deadline.elapsed_ms()
     return page
 
 
 def matching(searcher: Searcher, built: BuiltQuery, require_all: bool, docsets: DocSets,
-             allowed: Callable[[Searcher], int] | None = None) -> Matched:
-    """Every document the query matches (within ``allowed``), per segment, as bits."""
+             allowed: Callable[[Searcher], int] | None = None,
+             deadline: Deadline | None = None) -> tuple[Matched, bool]:
+    """Every document the query matches (within ``allowed``), per segment, as bits,
+    and whether the ``deadline`` let every clause be looked up in every segment."""
     query = built.matching(require_all)
     out = []
+    complete = True
     for leaf, offset in searcher.leaf_searchers():
-        bits = docsets.matching(leaf, query)
-        if allowed is not None and bits:
-            bits &= allowed(leaf)
-        out.append((leaf, offset, bits))
-    return out
+        within = allowed(leaf) if allowed is not None else None
+        if within == 0:
+            out.append((leaf, offset, 0))
+            continue
+        evaluation = docsets.evaluate(leaf, query, within=within, deadline=deadline)
+        complete = complete and evaluation.complete
+        out.append((leaf, offset, evaluation.bits))
+    return out, complete
 
 
 #: Hits whose order the proximity bonus may change (Elasticsearch's rescore window):
@@ -114,9 +148,9 @@ RESCORE_WINDOW = 100
 
 def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require_all: bool,
             docsets: DocSets, matched: Matched, prefer_lang: str | None,
-            deadline: float | None = None) -> tuple[list, bool]:
+            deadline: Deadline | None = None) -> list:
     """The best ``page × per_page`` of the ``matched`` documents, scored (or by
-    date), and whether the ``deadline`` stopped the ranking.
+    date), within the ``deadline`` (what it cut goes to its cuts).
 
     Relevance is the query without its proximity clause, scored over arrays
     (``service.ranking``), then the proximity bonus for the best ``RESCORE_WINDOW``
@@ -124,18 +158,23 @@ def _ranked(searcher: Searcher, built: BuiltQuery, params: SearchParams, require
     two common words at 100,000 articles. By date, the order of the matches' dates.
     """
     limit = params.page * params.per_page
+    deadline = deadline or Deadline(None)
     if params.sort != "relevance":
-        return by_field(searcher, matched, "date", params.sort == "date", limit, docsets), False
+        return by_field(searcher, matched, "date", params.sort == "date", limit, docsets)
     rules = bonus_rules(built, docsets, prefer_lang)
     window = max(limit, RESCORE_WINDOW) if built.proximity is not None else limit
     hits, timed_out = rank(searcher, built.matching(require_all), matched, rules, window,
                            docsets, deadline)
+    if timed_out:
+        deadline.cut_for_time("ranking", "the order is that of the scores found by then")
     if built.proximity is not None and hits:
-        if deadline is not None and time.perf_counter() > deadline:
-            timed_out = True            # ranked without the proximity bonus
-        else:
-            _add_proximity(searcher, hits, built.proximity, rules, docsets)
-    return hits[:limit], timed_out
+        if deadline.expired():
+            deadline.cut_for_time("proximity", "ranked without the bonus for words "
+                                  "standing close together")
+        elif _add_proximity(searcher, hits, built.proximity, rules, docsets, deadline):
+            deadline.cut_for_time("proximity", "the bonus for words standing close "
+                                  "together was added to some of the best hits only")
+    return hits[:limit]
 
 
 def bonus_rules(built: BuiltQuery, docsets: DocSets, prefer_lang: str | None) -> list[Rule]:
@@ -162,22 +201,28 @@ def _any_entity(leaf: Searcher, docsets: DocSets, keys: tuple[str, ...]) -> int:
 
 
 def _add_proximity(searcher: Searcher, hits: list, proximity, rules: list[Rule],
-                   docsets: DocSets) -> None:
+                   docsets: DocSets, deadline: Deadline | None = None) -> bool:
     """Add each hit's proximity score (scaled by its boost factors, as if the clause
-    had been part of the scored query) and sort the hits again."""
+    had been part of the scored query) and sort the hits again; True when the
+    ``deadline`` stopped it before every hit had its bonus."""
+    late = False
     for leaf, offset in searcher.leaf_searchers():
         end = offset + leaf.doc_count_all()
         inside = sorted((hit for hit in hits if offset <= hit.docnum < end),
                         key=lambda hit: hit.docnum)
         if not inside:
             continue
+        if deadline is not None and deadline.expired():
+            late = True
+            break
         docs = np.array([hit.docnum - offset for hit in inside])
-        bonus = scores_at(searcher, leaf, proximity, docs, docsets)
+        bonus = scores_at(searcher, leaf, proximity, docs, docsets, deadline)
         sets = tuple((Members(docs_for(leaf)), factor, add) for docs_for, factor, add in rules)
         for hit, docnum, score in zip(inside, docs.tolist(), bonus.tolist()):
             if score:
                 hit.score += score * gain(sets, docnum)
     hits.sort(key=lambda hit: (-hit.score, hit.docnum))
+    return late or (deadline is not None and deadline.expired())
 
 
 #: Most entity values listed in a facet.

@@ -79,8 +79,11 @@ class IndexHandle:
         searcher when files of the index vanished underneath it.
 
         Another process's commit may merge segments and delete their files; a searcher
-        opened before can then fail to open a file it reads lazily (a column). The
-        retry sees the new state.
+        opened before can then fail to open a file it reads lazily (a column): an
+        ``OSError``, or, where Whoosh finds the column gone, a ``None`` it then uses
+        (a ``TypeError``). Any error on a searcher that is no longer the index's
+        latest is taken for that, and the retry sees the new state; the same error
+        on a current searcher is a bug and goes up as it is.
 
         :raises IndexUnavailable: when the second attempt fails too (503).
         """
@@ -88,7 +91,9 @@ class IndexHandle:
             with self.searcher() as searcher:
                 try:
                     return work(searcher)
-                except (FileNotFoundError, OSError) as error:
+                except Exception as error:
+                    if not isinstance(error, OSError) and _current(searcher):
+                        raise
                     log.warning("search failed on a changing index (%r); reopening", error)
                     self.close()
                     if attempt == 2:
@@ -180,3 +185,12 @@ class IndexHandle:
             self._searcher.close()
         self._ix, self._searcher, self._folder = ix, searcher, folder
         self.generation += 1
+
+
+def _current(searcher: Searcher) -> bool:
+    """Whether ``searcher`` still sees the index's latest commit (False when that
+    cannot be read either)."""
+    try:
+        return searcher.up_to_date()
+    except Exception:                       # the table of contents moved or vanished
+        return False

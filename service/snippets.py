@@ -58,11 +58,32 @@ def make_snippet(text: str, spans: list[Span], *, width: int = 220, fragments: i
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """The window of about ``width`` characters that starts at a matched span and
+    holds the most distinct matched words (the first such), in one pass: the
+    spans are sorted and disjoint, so the spans inside a window starting at span
+    ``i`` are a run ``i..j`` whose end only moves forward (time linear in the spans,
+    where counting each window afresh was quadratic: 250,000 matches took minutes).
+
+    >>> text = "a b a c"
+    >>> _best_window(text, [(0, 1), (2, 3), (4, 5), (6, 7)], 5)   # b a c from 2 on
+    (1, 7)
+    """
+    inside: dict[str, int] = {}         # the words of the window and how often each
     best, best_score = spans[0], -1
-    for i, (s, _) in enumerate(spans):
-        words = {text[a:b] for a, b in spans[i:] if b <= s + width}
-        if len(words) > best_score:
-            best, best_score = (s, spans[i][1]), len(words)
+    j = 0
+    for i, (s, e) in enumerate(spans):
+        if i and j > i - 1:              # the previous start leaves the window
+            word = text[spans[i - 1][0]:spans[i - 1][1]]
+            inside[word] -= 1
+            if not inside[word]:
+                del inside[word]
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + width:
+            word = text[spans[j][0]:spans[j][1]]
+            inside[word] = inside.get(word, 0) + 1
+            j += 1
+        if len(inside) > best_score:
+            best, best_score = (s, e), len(inside)
     start = max(0, best[0] - width // 3)
     start = _word_boundary(text, start, backwards=True)
     end = _word_boundary(text, min(len(text), start + width), backwards=False)

@@ -18,6 +18,7 @@ from index.analysis import EXACT_PREFIX
 from index.normalize import normalize_text
 from index.resources import Resources
 from index.tokens import iter_words
+from service.deadline import Deadline
 
 #: Pairs of letters that Arabic writers confuse, each way.
 CONFUSIONS = (("ض", "ظ"), ("ذ", "ز"), ("ث", "س"), ("ص", "س"), ("ط", "ت"), ("ق", "ك"))
@@ -98,11 +99,16 @@ class Suggester:
         return [{"text": hit["title"], "kind": "title", "id": hit["id"]} for hit in results]
 
 
-def did_you_mean(searcher: Searcher, resources: Resources, text: str) -> str | None:
-    """A corrected query when some word is unknown to the index and a close one is known."""
+def did_you_mean(searcher: Searcher, resources: Resources, text: str,
+                 deadline: Deadline | None = None) -> str | None:
+    """A corrected query when some word is unknown to the index and a close one is
+    known (the words looked at before the ``deadline``, when there is one)."""
     changed = False
     out = []
     for word in iter_words(text):
+        if deadline is not None and deadline.expired():
+            deadline.cut_for_time("did_you_mean", "not every word was looked at")
+            return None
         norm = normalize_text(word.surface)[0] if normalize_text(word.surface) else ""
         replacement = None
         if norm and not resources.is_stopword(norm, word.script) and \

@@ -87,10 +87,11 @@ class GunicornService:
     service (``kill``) without killing itself. Output goes to ``log_path``.
     """
 
-    def __init__(self, index_dir, log_path, *, workers=2):
+    def __init__(self, index_dir, log_path, *, workers=2, env=None):
         self.index_dir = index_dir
         self.log_path = log_path
         self.workers = workers
+        self.env = env or {}
         self.base = ""
         self.process = None
 
@@ -100,7 +101,7 @@ class GunicornService:
         env = {**os.environ, "FAHRAS_INDEX_DIR": str(self.index_dir),
                "FAHRAS_ADMIN_TOKEN": TOKEN, "FAHRAS_BIND": f"127.0.0.1:{port}",
                "FAHRAS_WORKERS": str(self.workers), "FAHRAS_RATE_LIMIT": "0",
-               "FAHRAS_REFRESH_INTERVAL": "0.2"}
+               "FAHRAS_REFRESH_INTERVAL": "0.2", **self.env}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py",

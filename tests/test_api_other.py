@@ -92,3 +92,41 @@ def test_a_search_on_vanished_index_files_is_retried_on_a_fresh_searcher(app, cl
         return searcher.doc_count()
 
     assert handle.run(flaky) == 13 and len(calls) == 2 and calls[0] is not calls[1]
+
+
+def test_any_error_on_a_searcher_a_commit_outdated_is_retried_but_not_on_a_current_one(
+        make_app, tmp_path, resources):
+    # a commit in another process can merge away a segment whose column Whoosh then
+    # finds missing: it hands back None, and reading it raises a TypeError
+    import json
+
+    import pytest
+
+    from index.readers import read_documents
+    from index.writer import build_index
+
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "one", "body": "باكو"}) + "\n", encoding="utf-8")
+    build_index(read_documents([source]), tmp_path / "ix", resources)
+    handle = make_app(INDEX_DIR=str(tmp_path / "ix")).extensions["fahras"].handle
+    calls = []
+
+    def outdated_then_fine(searcher):
+        calls.append(searcher)
+        if len(calls) == 1:
+            source.write_text(json.dumps({"id": "two", "body": "يريفان"}) + "\n",
+                              encoding="utf-8")
+            build_index(read_documents([source]), tmp_path / "ix", resources)
+            missing = None
+            missing[0]                      # what Whoosh's stored_fields then does
+        return searcher.doc_count()
+
+    assert handle.run(outdated_then_fine) == 2 and len(calls) == 2
+
+    def broken(searcher):
+        calls.append(searcher)
+        raise TypeError("a bug")
+
+    with pytest.raises(TypeError):
+        handle.run(broken)
+    assert len(calls) == 3                  # not retried

@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 import service.docsets
 import service.ranking
 from service.docsets import DocSets, read_postings
-from service.ranking import _in_order as in_order
-from service.ranking import _skip_to, by_field, rank, scores_at
+from service.deadline import Deadline
+from service.phrases import _in_order_arrays, _skip_to, in_order
+from service.ranking import by_field, rank, scores_at
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
 
@@ -254,7 +255,7 @@ def test_the_deadline_stops_before_the_next_segment(segmented):
     with segmented.searcher() as s:
         matched = _matched(docsets, s, q)
         first_end = s.leaf_searchers()[1][1]
-        late, timed_out = rank(s, q, matched, [], 10_000, docsets, deadline=0.0)
+        late, timed_out = rank(s, q, matched, [], 10_000, docsets, deadline=Deadline(1e-9))
         free, not_late = rank(s, q, matched, [], 10_000, docsets)
     assert timed_out and not not_late
     assert late and all(h.docnum < first_end for h in late)
@@ -344,6 +345,15 @@ def _whooshs_in_order(positions, slop, mindist=1):
 @given(st.lists(st.lists(st.integers(0, 40), unique=True).map(sorted), min_size=2, max_size=4),
        st.integers(1, 5))
 def test_words_in_order_as_whooshs_spans_say(positions, slop):
+    assert in_order(positions, slop) == _whooshs_in_order(positions, slop)
+    assert _in_order_arrays(positions, slop) == in_order(positions, slop)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 600), min_size=60, max_size=200, unique=True).map(sorted),
+                min_size=2, max_size=3), st.integers(1, 3))
+def test_long_lists_of_positions_are_compared_as_whooshs_spans_say(positions, slop):
+    # a word hundreds of times in a document: compared as arrays
     assert in_order(positions, slop) == _whooshs_in_order(positions, slop)
 
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.analysis import names_analyzer
+from index.resources import Resources
 from index.spans import SpanFinder, term_spans
 from index.tokens import SURFACE_RE as SPELLING_RE
 from tests.support import FIXTURES, ROOT, SEEDS, chain_spans
@@ -197,3 +198,76 @@ def test_words_too_long_to_index_are_left_out_of_the_names_word_sequence(resourc
     spans = term_spans(text, resources, terms)
     assert [text[s:e] for s, e in spans] == ["القتال", "ناغورني كاراباخ", "ولاتشين"]
     assert spans == _chains(text, analyzer, names, terms, set())
+
+
+# -- bounded work per text (HIGHLIGHT_MAX_CHARS, HIGHLIGHT_MAX_MATCHES) -------------
+
+BOUNDED_TERMS = {"@nagorno_karabakh", "@lachin", "لاتشين", "=اشتباكات", "اشتباك", "lachin"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40),
+       st.integers(min_value=1, max_value=300), st.integers(min_value=1, max_value=8),
+       st.sets(st.sampled_from(sorted(BOUNDED_TERMS)), min_size=1, max_size=4))
+def test_bounded_spans_are_the_first_spans_and_say_when_they_are_cut(resources, words, chars,
+                                                                      matches, terms):
+    from index.spans import _first_part
+
+    text = " ".join(words)
+    everything = term_spans(text, resources, terms)
+    found = SpanFinder(resources, terms, max_chars=chars, max_matches=matches).find(text)
+    # the first matches of the first part (a name cut by the bound ends where it is cut)
+    assert found.spans == term_spans(_first_part(text, chars), resources, terms)[:matches]
+    assert all(end <= chars for _, end in found.spans)
+    assert found.truncated == (len(text) > chars or len(everything) > matches)
+    if not found.truncated:
+        assert found.spans == everything
+    # with no bound on the characters, the first matches of the whole text
+    first = SpanFinder(resources, terms, max_matches=matches).find(text)
+    assert first.spans == everything[:matches]
+    assert first.truncated == (len(everything) > matches)
+
+
+def test_only_the_first_part_of_a_long_article_is_read(resources):
+    text = "قتال في لاتشين. " * 10 + "كلام " * 5_000 + "ثم اشتباك في لاتشين"
+    found = SpanFinder(resources, {"لاتشين"}, max_chars=1_000).find(text)
+    assert found.truncated and len(found.spans) == 10
+    assert [text[s:e] for s, e in found.spans] == ["لاتشين"] * 10
+    whole = SpanFinder(resources, {"لاتشين"}, max_chars=len(text)).find(text)
+    assert not whole.truncated and len(whole.spans) == 11
+
+
+def test_the_first_part_ends_between_words(resources):
+    text = "لاتشين " * 3 + "لاتشينلاتشين"
+    found = SpanFinder(resources, {"لاتشين"}, max_chars=len(text) - 3).find(text)
+    # the word cut in two by the bound is not read as a shorter word
+    assert found.truncated and len(found.spans) == 3
+
+
+def test_a_word_repeated_250000_times_gives_its_first_matches(resources):
+    text = " ".join(["حرب"] * 250_000)
+    for terms in ({"حرب"}, {"حرب", "@lachin"}):          # with and without a name
+        found = SpanFinder(resources, terms, max_chars=100_000, max_matches=1_000).find(text)
+        assert found.truncated
+        assert found.spans == [(i * 4, i * 4 + 3) for i in range(1_000)]
+
+
+def test_thousands_of_names_give_the_first_names(resources):
+    text = " ".join(["ناغورني كاراباخ", "ولاتشين", "باكو"] * 5_000)
+    found = SpanFinder(resources, {"@nagorno_karabakh", "@lachin"},
+                       max_matches=50).find(text)
+    assert found.truncated and len(found.spans) == 50
+    assert found.spans == term_spans(text[:2_000], resources,
+                                     {"@nagorno_karabakh", "@lachin"})[:50]
+
+
+def test_spellings_left_to_learn_are_learnt_by_the_next_text(resources):
+    fresh = Resources.load(ROOT / "config")
+    words = [f"لاتشين{chr(0x0628 + i % 20)}{i}" for i in range(300)] + ["لاتشين"]
+    text = " ".join(words)
+    find = SpanFinder(fresh, {"لاتشين", "@lachin"}, max_new=100)
+    first = find.find(text)
+    assert first.truncated
+    for _ in range(5):
+        last = find.find(text)
+    assert not last.truncated and last.spans == term_spans(text, resources, {"لاتشين", "@lachin"})

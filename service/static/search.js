@@ -93,6 +93,23 @@ function apiUrl(state) {
   return `/api/search?${searchParams(state)}`;
 }
 
+/* A query too long for a URL (an Arabic letter is six bytes once percent-encoded)
+   goes in a JSON body: POST /api/search takes the same fields and answers the same. */
+const LONG_URL = 2000;
+
+function apiRequest(state) {
+  const url = apiUrl(state);
+  if (url.length <= LONG_URL) return { url, init: {} };
+  const body = { q: state.q };
+  if (state.page > 1) body.page = state.page;
+  if (state.lang) body.lang = state.lang;
+  if (state.place) body.place = state.place;
+  if (state.without.length) body.without = state.without;
+  return { url: "/api/search",
+           init: { method: "POST", body: JSON.stringify(body),
+                   headers: { "Content-Type": "application/json" } } };
+}
+
 function changed(state, changes) {
   return { ...state, page: 1, ...changes };
 }
@@ -217,7 +234,7 @@ async function runSearch(state, focus = null) {
   if (inFlight) inFlight.abort();
   inFlight = new AbortController();
   setLoading(true);
-  const outcome = await fetchJson(apiUrl(state), inFlight, TIMEOUT_MS);
+  const outcome = await fetchJson(apiRequest(state), inFlight, TIMEOUT_MS);
   if (ticket !== searchCount) return;          // a newer search replaced this one
   inFlight = null;
   setLoading(false);
@@ -227,15 +244,17 @@ async function runSearch(state, focus = null) {
   moveFocus(focus);
 }
 
-async function fetchJson(url, controller, timeoutMs) {
+async function fetchJson(request, controller, timeoutMs) {
   let timedOut = false;
   const timer = window.setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, timeoutMs);
   try {
-    const response = await fetch(url, { signal: controller.signal,
-                                        headers: { Accept: "application/json" } });
+    const init = request.init || {};
+    const response = await fetch(request.url, {
+      ...init, signal: controller.signal,
+      headers: { Accept: "application/json", ...(init.headers || {}) } });
     let body = null;
     try {
       body = await response.json();

@@ -38,7 +38,7 @@ from .http_load import Service, latency_pass, summary, throughput
 from .queries import ensure_queries, queries_path
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
-PARTS = ("index", "refsearch", "service", "profile")
+PARTS = ("index", "refsearch", "service", "profile", "costly")
 #: The issue's figures for stock Whoosh, tantivy and FTS5 on this kind of machine.
 ISSUE_REFERENCE = {"whoosh_docs_s": 182, "whoosh_mp_docs_s": 318, "whoosh_p50_ms": 23,
                    "whoosh_p95_ms": 111, "tantivy_docs_s": 4209, "tantivy_p50_ms": 0.42,
@@ -417,6 +417,20 @@ def run_profile(size: int, corpus: Path, queries: Path, timeout: float,
     return out
 
 
+def run_costly(size: int, corpus: Path, timeout: float, build: str = "fahras") -> dict:
+    """``tests.benchmarks.costly`` on the served build in its own process: the worst
+    time of costly queries (first sight and repeats)."""
+    out_file = BENCH_DIR / f"costly-{size}.json"
+    log("costly queries")
+    result = run_measured([str(PYTHON), "-m", "tests.benchmarks.costly",
+                           str(index_paths(size)[build]), "--corpus", str(corpus),
+                           "--out", str(out_file)], timeout)
+    if result["timeout"] or result["returncode"] != 0:
+        log(f"  failed: {result['output'][-500:]}")
+        return {}
+    return json.loads(out_file.read_text())
+
+
 # ---------------------------------------------------------------- ratios, targets, tables
 
 def _get(d: dict, *keys, default=None):
@@ -628,6 +642,11 @@ def render(results: dict) -> str:
             if p.get("top_total"):
                 lines.append(f"profile {name}: time including callees, top 15")
                 lines += ["  " + line for line in p["top_total"]]
+    if results.get("costly", {}).get("worst"):
+        lines.append("")
+        lines.append("costly queries: worst time (p100) by pass and kind, ms")
+        for name, worst in results["costly"]["worst"].items():
+            lines.append(f"  {name:<8}" + "  ".join(f"{k} {v:,.0f}" for k, v in worst.items()))
     return "\n".join(lines)
 
 
@@ -725,6 +744,8 @@ def run_size(size: int, args, parts: list[str]) -> dict:
                                          args.workers, args.timeout, args.serve)
     if "profile" in parts:
         results["profile"] = run_profile(size, corpus, queries, args.timeout, args.serve)
+    if "costly" in parts:
+        results["costly"] = run_costly(size, corpus, args.timeout, args.serve)
     results["ratios"], results["targets"] = ratios_and_targets(results)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M")
     results["loadavg_at_end"] = os.getloadavg()

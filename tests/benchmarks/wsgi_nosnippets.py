@@ -10,6 +10,7 @@ API has no switch for this; nothing in ``service/`` is changed.
 
 import service.api
 import service.search
+from index.spans import Found
 from service import create_app
 
 
@@ -18,11 +19,14 @@ def _no_snippet(text, spans, **options):
 
 
 class _NoSpans:
-    def __init__(self, resources, terms, name_keys=()):
+    def __init__(self, resources, terms, name_keys=(), **bounds):
         pass
 
     def __call__(self, text):
         return []
+
+    def find(self, text):
+        return Found([])
 
 
 service.search.make_snippet = _no_snippet

@@ -422,3 +422,23 @@ def test_spelling_suggestion_is_offered_as_a_link(page, live_server):
     page.locator(".query-info__suggest").get_by_role("link", name="peacekeepers").click()
     expect(results(page)).to_have_count(5)
     assert url_params(page)["q"] == ["peacekeepers"]
+
+
+def test_a_long_arabic_query_is_sent_by_post_and_answered(page, live_server):
+    # 700 Arabic letters: over 4 kB once percent-encoded, too long for gunicorn's
+    # default request line; the page sends it as JSON to POST /api/search
+    long_query = " ".join(["ممر لاتشين"] * 70)[:700]
+    methods = []
+    page.on("request", lambda request: methods.append(request.method)
+            if "/api/search" in request.url else None)
+    page.goto(live_server.url + "/")
+    type_search(page, long_query)
+    expect(page.locator("#status")).to_contain_text("نتائج")
+    expect(results(page).first.locator(".result__snippet mark").first).to_be_visible()
+    assert "POST" in methods and url_params(page)["q"] == [long_query.strip()]
+    # a short one still goes by GET
+    methods.clear()
+    type_search(page, "لاتشين")
+    expect(results(page).first).to_be_visible()
+    expect(page.locator("#status")).not_to_contain_text("جارٍ")
+    assert methods and set(methods) == {"GET"}
