@@ -61,7 +61,11 @@ SETTINGS = (
             "Weight of a translation from config/glossary.txt (against 1 for the words typed)."),
     Setting("DICTIONARY_WEIGHT", 0.2, "Weight of a translation from the FreeDict dictionaries."),
     Setting("PHONETIC_WEIGHT", 0.3,
-            "Weight of a match of a name outside the gazetteer by its cross-script key."),
+            "Weight of a match of a name outside the gazetteer by its cross-script key "
+            "(used only when no transliteration of it is verified)."),
+    Setting("TRANSLITERATION_WEIGHT", 0.6,
+            "Weight of a match of a name through a verified spelling in the other "
+            "script (Putin: بوتين)."),
     Setting("FOCUS_ENTITIES", "nagorno_karabakh artsakh armenia azerbaijan",
             "Entity keys the archive is about (space-separated): a document that mentions "
             "one scores (1 + FOCUS_WEIGHT) x score, plus FOCUS_WEIGHT for each one it "

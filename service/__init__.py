@@ -7,6 +7,7 @@ Request flow: ``api`` view → ``params.parse_search_params`` (validation) →
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
@@ -15,11 +16,13 @@ from werkzeug.routing import PathConverter
 from config.settings import load_settings
 from index.analysis import fahras_analyzer
 from index.language import warm_up
-from index.lexicon import Lexicon
+from index.lexicon import Lexicon, word_key
 from index.resources import Resources
 from service.cache import ResultCache
+from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
 from service.docsets import DocSets
 from service.errors import IndexUnavailable, register_error_handlers
+from service.names import NameSpellings
 from service.params import check_request_size
 from service.security import init_security
 from service.searcher import IndexHandle
@@ -36,6 +39,8 @@ class Fahras:
     handle: IndexHandle
     lexicon: Lexicon
     results: ResultCache
+    transliteration: TransliterationTable
+    _names: tuple | None = None
     _translators: dict = field(default_factory=dict)
     _suggesters: dict = field(default_factory=dict)
 
@@ -46,6 +51,16 @@ class Fahras:
         if digest not in self._suggesters:
             self._suggesters = {digest: Suggester(resources)}
         return self._suggesters[digest]
+
+    def names(self) -> NameSpellings:
+        """The verified transliterations of the open index (kept per index generation)."""
+        generation = self.handle.generation
+        if self._names is None or self._names[0] != generation:
+            known = self.handle.resources.known_words
+            self._names = (generation, NameSpellings(
+                self.transliteration, self.handle.analyzer,
+                lambda text, script: word_key(text, script) in known))
+        return self._names[1]
 
     def translator(self) -> Translator:
         """The translator for the open index's glossary (built once per glossary)."""
@@ -107,6 +122,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             max_postings_bytes=int(settings["POSTINGS_CACHE_MB"] * 2**20))),
         lexicon=lexicon,
         results=ResultCache(settings["RESULT_CACHE_SIZE"]),
+        transliteration=TransliterationTable.load(
+            Path(settings["CONFIG_DIR"]) / TRANSLITERATION_FILE),
     )
     from service import api, discovery, documents, pages
     from service.metrics import init_metrics

@@ -251,11 +251,26 @@ def _build(q: str, app, searcher, without: frozenset[str] = frozenset(),
                            frequency=lambda term: searcher.doc_frequency("body", term)
                            + searcher.doc_frequency("title", term),
                            without=without, deadline=deadline,
-                           max_terms=app.settings["MAX_QUERY_TERMS"])
+                           max_terms=app.settings["MAX_QUERY_TERMS"],
+                           names=app.names(), documents=searcher.doc_count(),
+                           articles=lambda term: searcher.doc_frequency("body", term),
+                           texts=lambda term, n: _texts(searcher, term, n))
     try:
         return builder.build(parse_query(q))
     except (NoSearchableWords, QueryTooLarge) as error:
         raise BadRequest(str(error)) from None
+
+
+def _texts(searcher, term: str, n: int) -> list[str]:
+    """The bodies of the first ``n`` documents whose body holds ``term``."""
+    if not searcher.doc_frequency("body", term):
+        return []
+    matcher = searcher.postings("body", term)
+    texts = []
+    while matcher.is_active() and len(texts) < n:
+        texts.append(searcher.stored_fields(matcher.id()).get("body", ""))
+        matcher.next()
+    return texts
 
 
 def _preferred_language(app, lang: str, built) -> str | None:

@@ -73,12 +73,25 @@ def build_spec(settings: dict) -> dict:
                           "id": {"type": "string", "example": "gazetteer:stepanakert"},
                           "variant": {"type": "string", "example": "Stepanakert"},
                           "source": {"type": "string", "enum": [
-                              "gazetteer", "glossary", "dictionary", "phonetic"]},
+                              "gazetteer", "glossary", "dictionary", "phonetic",
+                              "transliteration"]},
                           "weight": {"type": "number"},
                           "also": {"type": "array", "items": {"type": "string"},
                                    "example": ["ستيباناكيرت", "خانكيندي"]},
                           "entity": {"type": "object"},
-                          "language": {"type": "string", "enum": ["ar", "en"]}}},
+                          "language": {"type": "string", "enum": ["ar", "en"]},
+                          "spellings": {
+                              "type": "array",
+                              "description": "A transliteration's verified spellings: "
+                                             "as proposed, the term searched and the "
+                                             "documents holding it.",
+                              "items": {"type": "object",
+                                        "required": ["spelling", "term", "documents"],
+                                        "properties": {
+                                            "spelling": {"type": "string",
+                                                         "example": "بوتين"},
+                                            "term": {"type": "string"},
+                                            "documents": {"type": "integer"}}}}}},
         "Result": {"type": "object",
                    "required": ["id", "title", "title_html", "snippet", "score", "lang", "dir",
                                 "source", "date", "url", "places", "entities",

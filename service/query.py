@@ -38,6 +38,7 @@ alone pass it, the query is refused (``QueryTooLarge``, a 400 naming the limit),
 as Elasticsearch refuses a query of more clauses than ``max_clause_count``.
 """
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -45,9 +46,13 @@ from whoosh import query as wq
 from whoosh.analysis import Analyzer
 
 from index.analysis import ENTITY_PREFIX
+from index.lexicon import word_key
+from index.normalize import normalize_word
 from index.resources import Resources
+from index.tokens import iter_words
 from index.translit import name_key, skeletons
 from service.deadline import TERM_LIMIT, Deadline
+from service.names import NameSpellings, Spelling
 from service.syntax import Item
 from service.translate import GLOSSARY_SENSES as GLOSSARY_SYNONYMS
 from service.translate import TranslationMatch, Translator, choose_senses
@@ -58,6 +63,17 @@ NAMES_FIELD = "names"
 PROXIMITY_SLOP = 4
 #: Shortest skeleton (consonant classes) that may stand for a gazetteer entity.
 MIN_FUZZY_CLASSES = {"ar": 5, "latin": 4}
+#: A Latin word the dictionaries know (Trump, Macron) is searched as a name first
+#: when typed with a capital and its best verified transliteration is in at least
+#: this many documents; its dictionary senses of one word then weigh
+#: ``NAME_SENSE_FACTOR`` times less, below the name (senses of several words, idioms
+#: such as the trump card's, are left out).
+NAME_FIRST_DOCUMENTS = 10
+NAME_SENSE_FACTOR = 0.5
+#: An Arabic word whose exact form holds at least this share of its stem's documents
+#: (ماكرون of ماكر's), in at least ``NAME_FIRST_DOCUMENTS``, is a name the stemmer
+#: would cut: it is not translated by the stem's dictionary senses.
+NAME_FORM_SHARE = 0.9
 
 
 class NoSearchableWords(ValueError):
@@ -94,6 +110,7 @@ class Weights:
     glossary: float = 0.3
     dictionary: float = 0.2
     phonetic: float = 0.3
+    transliteration: float = 0.6
     focus: float = 0.0
     focus_entities: tuple[str, ...] = ()
 
@@ -105,6 +122,7 @@ class Weights:
                    glossary=settings["GLOSSARY_WEIGHT"],
                    dictionary=settings["DICTIONARY_WEIGHT"],
                    phonetic=settings["PHONETIC_WEIGHT"],
+                   transliteration=settings["TRANSLITERATION_WEIGHT"],
                    focus=settings["FOCUS_WEIGHT"],
                    focus_entities=tuple(settings["FOCUS_ENTITIES"].split()))
 
@@ -129,11 +147,12 @@ class Expansion:
     """Something the query also searched: another spelling, a translation, a name key."""
 
     variant: str
-    source: str              # gazetteer, glossary, dictionary or phonetic
+    source: str              # gazetteer, glossary, dictionary, phonetic, transliteration
     weight: float
     also: tuple[str, ...]
     entity: dict | None = None
     language: str | None = None
+    spellings: tuple[Spelling, ...] = ()
 
     @property
     def id(self) -> str:
@@ -149,6 +168,8 @@ class Expansion:
             out["entity"] = self.entity
         if self.language is not None:
             out["language"] = self.language
+        if self.spellings:
+            out["spellings"] = [spelling.as_dict() for spelling in self.spellings]
         return out
 
 
@@ -234,13 +255,22 @@ class QueryBuilder:
         was left out (None: no deadline).
     :param max_terms: most terms the query may look up (``MAX_QUERY_TERMS``; None:
         no bound).
+    :param names: the verified transliterations of the open index (None: none).
+    :param documents: documents in the index (to weigh rare spellings like common ones).
+    :param articles: documents whose body holds a term (what a transliteration
+        reports); default ``frequency``.
+    :param texts: ``texts(term, n)``: bodies of up to n documents holding a term (to
+        see a transliteration written in them).
     """
 
     def __init__(self, analyzer: Analyzer, resources: Resources, weights: Weights, *,
                  translator: Translator | None = None,
                  frequency: Callable[[str], int] | None = None,
                  without: frozenset[str] = frozenset(),
-                 deadline: Deadline | None = None, max_terms: int | None = None) -> None:
+                 deadline: Deadline | None = None, max_terms: int | None = None,
+                 names: NameSpellings | None = None, documents: int = 0,
+                 articles: Callable[[str], int] | None = None,
+                 texts: Callable[[str, int], list[str]] | None = None) -> None:
         self.analyzer = analyzer
         self.resources = resources
         self.weights = weights
@@ -249,6 +279,10 @@ class QueryBuilder:
         self.without = without
         self.deadline = deadline or Deadline(None)
         self.max_terms = max_terms or None
+        self.names = names
+        self.documents = documents
+        self.articles = articles or self.frequency
+        self.texts = texts or (lambda term, n: [])
         self._plain = False         # the words typed only: no translations, no name keys
         self._expansions: dict[tuple, Expansion] = {}
         self._terms: set[str] = set()
@@ -323,7 +357,8 @@ class QueryBuilder:
 
     def _is_language_word(self, word: Word) -> bool:
         """A word of a language, as opposed to a name (Stepanakert is not English)."""
-        return not word.entity and not self.resources.name_skeletons(word.norm, word.script)
+        return not word.entity and not self.resources.name_skeletons(
+            word.norm, word.script) and not self._name_first(word)
 
     def analyse(self, text: str) -> list[_Unit]:
         """Analyse text into units: words (with their one-word names) and names of
@@ -376,7 +411,10 @@ class QueryBuilder:
         if expand and len(unit.words) == 1 and not unit.entity:
             word = unit.words[0]
             if not word.entity:
-                parts.extend(self._name_key_terms(word, scale))
+                # verified spellings replace the consonant key (which also matches
+                # words that only share its consonants); without any, the key stays
+                parts.extend(self._transliteration_terms(word, scale)
+                             or self._name_key_terms(word, scale))
             elif not word.ambiguous:
                 parts.extend(self._entity_spelling_terms(word, scale))
         return parts[0] if len(parts) == 1 else wq.Or(parts)
@@ -396,6 +434,10 @@ class QueryBuilder:
                     literal: bool = False, expand: bool = True) -> wq.Query:
         if word.ambiguous and not literal:
             return self._entity_term(field_name, word.entity, field_weight)
+        if word.exact and self._cut_name(word):
+            # a name the stemmer would cut: its exact form only (ماكرون, not ماكر)
+            self._terms.add(word.exact)
+            return wq.Term(field_name, word.exact, boost=field_weight)
         subs = [wq.Term(field_name, word.stem, boost=field_weight)]
         self._terms.add(word.stem)
         if word.exact:
@@ -440,11 +482,88 @@ class QueryBuilder:
                 self._note_entity(key, False, word.surface, source="phonetic", weight=weight)
         return terms
 
+    def _spellings(self, word: Word) -> tuple[Spelling, ...]:
+        """The verified transliterations of a word that may be a name, else ``()``.
+
+        A Latin word may be a name unless the dictionaries know it and it is typed in
+        lower case (``trump`` is the card game's word, ``Trump`` a name first); an
+        Arabic one unless the dictionaries know it as written (روحاني "spiritual"
+        stays a word; the Latin ``Rouhani`` still finds it).
+        """
+        if self._plain or self.names is None or word.ambiguous:
+            return ()
+        other = "en" if word.script == "ar" else "ar"
+        if expansion_id("transliteration", word.surface, other) in self.without:
+            return ()
+        known = word_key(word.norm, word.script) in self.resources.known_words
+        if word.script == "ar":
+            if known and not self._cut_name(word):
+                return ()
+        elif known and not word.surface[:1].isupper():
+            return ()
+        return self.names.of(word.norm, word.script, self.articles, self.texts)
+
+    def _name_first(self, word: Word) -> bool:
+        """Whether a word is searched as a name before its dictionary senses."""
+        if word.script == "ar":
+            return self._cut_name(word)
+        spellings = self._spellings(word)
+        return bool(spellings) and spellings[0].documents >= NAME_FIRST_DOCUMENTS
+
+    def _cut_name(self, word: Word) -> bool:
+        """An Arabic word the stemmer would cut though the archive writes it whole:
+        its exact form holds nearly all of its stem's documents (ماكرون of ماكر)."""
+        if word.script != "ar" or not word.exact:
+            return False
+        whole = self.frequency(word.exact)
+        return whole >= NAME_FIRST_DOCUMENTS and \
+            whole >= NAME_FORM_SHARE * self.frequency(word.stem)
+
+    def _transliteration_terms(self, word: Word, scale: float) -> list[wq.Query]:
+        """Terms of a word's verified spellings in the other script.
+
+        Each spelling is weighed so that its rarity does not lift it above the
+        commonest one (a misspelling in 12 articles would otherwise outscore the
+        spelling of 2,400): its weight is scaled by the best spelling's idf over
+        its own.
+        """
+        spellings = self._spellings(word)
+        if word.entity:
+            # A gazetteer name: its own spellings are searched through the entity
+            # already, and the others must also share its consonant key and be no
+            # dictionary word (its traps: لاشين is not Lachin, أقدام "feet" not Aghdam).
+            listed = self.resources.gazetteer.entities[word.entity].spellings
+            written = {normalize_word(w.surface, w.script) for s in listed
+                       for w in iter_words(s)}
+            other = "latin" if word.script == "ar" else "ar"
+            keys = set(skeletons(word.norm, word.script))
+            spellings = tuple(s for s in spellings if s.text not in written and not s.known
+                              and keys & set(skeletons(s.text, other)))
+        if not spellings:
+            return []
+        weight = self.weights.transliteration * scale
+        best = _idf(spellings[0].documents, self.documents)
+        terms: list[wq.Query] = []
+        for spelling in spellings:
+            share = min(1.0, best / _idf(spelling.documents, self.documents))
+            for name, field_weight in self._fields(weight * share):
+                terms.append(wq.Term(name, spelling.term, boost=field_weight))
+            self._terms.add(spelling.term)
+        self._note(Expansion(word.surface, "transliteration", weight,
+                             tuple(s.text for s in spellings),
+                             language="en" if word.script == "ar" else "ar",
+                             spellings=spellings))
+        return terms
+
     def _entity_spelling_terms(self, word: Word, scale: float) -> list[wq.Query]:
-        """Name keys of a gazetteer name, in the other script: spellings the gazetteer
-        lacks (غوريس for Goris) still match, below the listed ones."""
+        """Spellings of a gazetteer name in the other script that the gazetteer lacks
+        (غوريس for Goris) still match, below the listed ones: its verified
+        transliterations or, when none is verified, its name keys."""
         if self._plain:
             return []
+        verified = self._transliteration_terms(word, scale)
+        if verified:
+            return verified
         other = "ar" if word.script != "ar" else "latin"
         keys = [name_key(s, other) for s in skeletons(word.norm, word.script)]
         self._name_keys.update(keys)
@@ -462,6 +581,13 @@ class QueryBuilder:
         out: list[wq.Query] = []
         i = 0
         while i < len(units):
+            joined = self._joined_name(units, i)
+            if joined:
+                # two Latin words the other script writes as one (New York: نيويورك)
+                own = _and_all(self._unit_query(u) for u in units[i:i + 2])
+                out.append(wq.Or([own, *joined]))
+                i += 2
+                continue
             match = matches.get(i)
             if match is None:
                 out.append(self._unit_query(units[i]))
@@ -472,6 +598,23 @@ class QueryBuilder:
             out.append(wq.Or([own, _best_of(alternatives)]) if alternatives else own)
             i = match.end
         return out
+
+    def _joined_name(self, units: list[_Unit], i: int) -> list[wq.Query]:
+        """The verified transliterations of units ``i`` and ``i + 1`` written as one
+        word, when both are single Latin words outside the gazetteer and the joined
+        spelling is in at least ``NAME_FIRST_DOCUMENTS`` articles, else ``[]`` (the
+        pair then goes its own way, translations included)."""
+        pair = units[i:i + 2]
+        if len(pair) < 2 or any(u.entity or len(u.words) != 1 or u.words[0].entity
+                                or u.words[0].script == "ar" for u in pair):
+            return []
+        first, second = pair[0].words[0], pair[1].words[0]
+        word = Word(f"{first.surface} {second.surface}", first.norm + second.norm,
+                    first.script, first.stem + second.stem, None, first.pos)
+        spellings = self._spellings(word)
+        if not spellings or spellings[0].documents < NAME_FIRST_DOCUMENTS:
+            return []
+        return self._transliteration_terms(word, 1.0)
 
     def _phrase_with_translation(self, units: list[_Unit]) -> wq.Query:
         phrase = self._phrase_query(units)
@@ -490,18 +633,27 @@ class QueryBuilder:
                                        "their translations")
             return []
         words = [None if u.entity or len(u.words) != 1 or u.words[0].entity
+                 or self._cut_name(u.words[0])
                  else (u.words[0].norm, u.words[0].script) for u in units]
         return self.translator.find(words)
 
     def _translation_queries(self, units: list[_Unit], match: TranslationMatch
                              ) -> list[wq.Query]:
         weight = self.weights.glossary if match.source == "glossary" else self.weights.dictionary
+        name_first = match.source == "dictionary" and all(
+            self._name_first(w) for u in units for w in u.words)
+        if name_first:
+            weight *= NAME_SENSE_FACTOR
         surface = " ".join(w.surface for u in units for w in u.words)
         queries = []
         for senses, language in ((choose_senses(match, self._sense_frequency), match.target),
                                  (self._present(match.synonyms), _other(match.target))):
             if expansion_id(match.source, surface, language) in self.without:
                 continue
+            if name_first:
+                # a name's dictionary senses stay below it, as words: a sense that
+                # is a phrase (Trump: فاز بلعب الورقة الرابحة) is an idiom, not the news
+                senses = [sense for sense in senses if len(sense.split()) == 1]
             chosen = [s for s in senses if self._add_text_query(queries, s, weight)]
             if chosen:
                 self._note(Expansion(surface, match.source, weight, tuple(chosen),
@@ -593,6 +745,15 @@ def _groups(items: list[Item]) -> Iterator[tuple[str, list[Item]]]:
             members = [Item(" ".join(m.text for m in members))]
         merged.append((kind, members))
     return iter(merged)
+
+
+def _idf(documents: int, total: int) -> float:
+    """An inverse document frequency (above 0 for any count).
+
+    >>> _idf(10, 1000) > _idf(100, 1000) > 0
+    True
+    """
+    return math.log(1 + max(total, documents) / max(documents, 1)) + 1e-9
 
 
 def _other(language: str) -> str:

@@ -1,0 +1,200 @@
+"""Names in either script: the table proposes spellings (index.transliterate), the
+index verifies them (service.names), and the query searches the verified ones
+instead of consonant keys that collide (service.query)."""
+
+import json
+
+import pytest
+
+from index.transliterate import (ARABIC_TO_LATIN, LATIN_TO_ARABIC, TransliterationTable)
+from index.wordlists import ConfigError
+
+
+@pytest.fixture(scope="module")
+def table():
+    return TransliterationTable.load()
+
+
+# -- the table -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("latin, arabic", [
+    ("putin", "بوتين"), ("trump", "ترامب"), ("trump", "ترمب"), ("macron", "ماكرون"),
+    ("mosul", "موصل"), ("lavrov", "لافروف"), ("netanyahu", "نتنياهو"),
+    ("merkel", "ميركل"), ("bolsonaro", "بولسونارو"), ("pashinyan", "باشينيان"),
+    ("hodeidah", "حديده"), ("rouhani", "روحاني"), ("raqqa", "رقه"),
+])
+def test_the_press_spelling_is_among_the_proposals(table, latin, arabic):
+    proposed = [s for s, _ in table.spellings(latin, LATIN_TO_ARABIC)]
+    assert arabic in proposed
+
+
+@pytest.mark.parametrize("arabic, latin", [
+    ("بوتين", "putin"), ("ماكرون", "macron"), ("لافروف", "lavrov"), ("ميركل", "merkel"),
+])
+def test_arabic_names_are_proposed_in_latin_letters(table, arabic, latin):
+    assert latin in [s for s, _ in table.spellings(arabic, ARABIC_TO_LATIN)]
+
+
+def test_proposals_come_cheapest_first_and_within_the_limit(table):
+    proposed = table.spellings("khamenei", LATIN_TO_ARABIC, limit=20)
+    costs = [c for _, c in proposed]
+    assert len(proposed) == 20 and costs == sorted(costs)
+    assert proposed[0][0] != proposed[1][0]
+    assert table.spellings("x1", LATIN_TO_ARABIC) == []      # a letter without a rule
+
+
+def test_digraphs_are_read_before_their_letters(table):
+    best = [s for s, _ in table.spellings("shakhov", LATIN_TO_ARABIC)[:1]]
+    assert best == ["شاخوف"]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("t  ت:x", "cost 'x'"),
+    ("t  ت:-1", "negative"),
+    ("t", "at least one spelling"),
+    ("t  ة", "normal form"),
+    ("t  T", "not Arabic"),
+])
+def test_a_mistake_in_the_table_names_its_file_and_line(tmp_path, line, message):
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nb  ب\n" + line + "\n[arabic-latin]\nب  b\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"transliteration.txt:3: .*{message}"):
+        TransliterationTable.load(path)
+
+
+def test_a_latin_pattern_must_be_lower_case_latin(tmp_path):
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nB  ب\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="transliteration.txt:2: 'B' is not lower-case"):
+        TransliterationTable.load(path)
+
+
+def test_a_spelling_is_kept_only_where_the_articles_write_it(tmp_path, analyzer):
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\np  ب\nu  و\nt  ت:0.2  ط\ni  ي  -:0.1\nn  ن\n",
+                    encoding="utf-8")
+    names = NameSpellings(TransliterationTable.load(path), analyzer)
+    documents = {"وتين": 3, "وطن": 500}         # بوطن is ب + وطن "homeland" to the index
+    written = {"وتين": ["قال بوتين"], "وطن": ["عاد إلى الوطن", "حب الوطن"]}
+    found = names.of("putin", "latin", lambda term: documents.get(term, 0),
+                     lambda term, n: (written.get(term, []) * n)[:n])
+    assert [(s.text, s.documents) for s in found] == [("بوتين", 3)]
+
+
+# -- verified against an index ---------------------------------------------------------
+
+ARTICLES = [
+    ("p1", "التقى الرئيس الروسي فلاديمير بوتين نظيره في موسكو لبحث الأزمة."),
+    ("p2", "قال بوتين إن بلاده لن تتراجع عن موقفها."),
+    ("p3", "أعلن الكرملين أن بوتين سيزور أنقرة الأسبوع المقبل."),
+    ("p4", "انتقد مسؤولون تصريحات بوتن الأخيرة."),
+    ("p5", "أكد ماكرون أن فرنسا ستواصل دعمها، وقال ماكرون إن الحوار ضروري."),
+    ("p6", "استقبل الرئيس الفرنسي إيمانويل ماكرون وفدا عربيا في باريس."),
+    ("p7", "يعرف بعضنا بعضا منذ سنوات، وبعضنا يعمل في الصحافة."),
+    ("p8", "قال بعضنا إن الطقس كان باردا."),
+    ("p9", "وصف الكاتب بطل روايته بأنه رجل ماكر يخدع الجميع."),
+    ("t1", "وقع الرئيس الأمريكي دونالد ترامب قرارا جديدا."),
+    ("t2", "انتقد ترامب الصحافة في تغريدة."),
+    ("t3", "قال ترمب إن المفاوضات مستمرة."),
+    ("t4", "وفاز الفريق بلعب الورقة الرابحة في الدقيقة الأخيرة."),
+    ("r1", "قال الرئيس الإيراني حسن روحاني إن بلاده ملتزمة بالاتفاق."),
+    ("r2", "التقى روحاني وزير الخارجية."),
+    ("r3", "يعيش الناسك حياة روحاني وبسيطة بعيدا عن المدينة."),
+    ("e1", "President Vladimir Putin met his counterpart in Moscow."),
+    ("e2", "Putin said the talks would go on."),
+    ("e3", "A poutine is a dish of chips and cheese curds."),
+] + [(f"m{n}", f"{verb} ماكرون {topic}.") for n, (verb, topic) in enumerate(
+    (verb, topic) for verb in ("قال", "أكد", "أعلن", "رأى")
+    for topic in ("في مؤتمر صحفي", "خلال زيارته", "في قمة الاتحاد"))]
+#: The articles the Arabic ماكرون is in: nearly all of ماكر's (the cunning man of
+#: p9 is the one other).
+MACRON = {"p5", "p6"} | {f"m{n}" for n in range(12)}
+
+
+@pytest.fixture(scope="module")
+def names_client(tmp_path_factory, resources):
+    from index.readers import read_documents
+    from index.writer import build_index
+    from service import create_app
+
+    folder = tmp_path_factory.mktemp("names")
+    source = folder / "articles.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "title": "", "body": b,
+                                          "lang": "en" if i[0] == "e" else "ar"},
+                                         ensure_ascii=False) + "\n" for i, b in ARTICLES),
+                      encoding="utf-8")
+    build_index(read_documents([source]), folder / "ix", resources)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(folder / "ix"), "RATE_LIMIT": 0,
+                      "REFRESH_INTERVAL": 0.0, "FOCUS_WEIGHT": 0.0})
+    yield app.test_client()
+    app.extensions["fahras"].handle.close()
+
+
+def search(client, q):
+    body = client.get("/api/search", query_string={"q": q, "per_page": 50}).get_json()
+    assert body["ok"], body
+    return body
+
+
+def ids(body):
+    return [r["id"] for r in body["results"]]
+
+
+def transliterations(body):
+    return [e for e in body["query"]["expansions"] if e["source"] == "transliteration"]
+
+
+def test_a_latin_name_finds_its_verified_spellings_not_words_sharing_its_consonants(
+        names_client):
+    body = search(names_client, "Putin")
+    assert set(ids(body)) == {"p1", "p2", "p3", "p4", "e1", "e2"}
+    [expansion] = transliterations(body)
+    spellings = {s["spelling"]: s["documents"] for s in expansion["spellings"]}
+    assert spellings == {"بوتين": 3, "بوتن": 1}
+    assert "بعضنا" not in spellings
+    assert not [e for e in body["query"]["expansions"] if e["source"] == "phonetic"]
+
+
+def test_an_arabic_name_finds_the_english_articles_that_write_it_in_latin(names_client):
+    body = search(names_client, "بوتين")
+    assert {"e1", "e2"} <= set(ids(body)) and "e3" not in ids(body)
+    [expansion] = transliterations(body)
+    assert expansion["language"] == "en"
+    assert [s["spelling"] for s in expansion["spellings"]] == ["putin"]
+
+
+def test_a_name_the_stemmer_would_cut_is_searched_and_marked_whole(names_client):
+    body = search(names_client, "Macron")
+    assert set(ids(body)) == MACRON                # not the cunning man of p9
+    snippets = " ".join(r["snippet"] for r in body["results"])
+    assert "<mark>ماكرون</mark>" in snippets and "<mark>ماكر</mark>" not in snippets
+
+
+def test_a_capitalised_dictionary_word_is_a_name_first(names_client):
+    body = search(names_client, "Trump")
+    assert set(ids(body)[:3]) == {"t1", "t2", "t3"}
+    lowered = search(names_client, "trump")       # typed as a word: the word
+    assert not transliterations(lowered)
+
+
+def test_an_arabic_word_that_is_also_a_name_is_found_by_the_latin_name(names_client):
+    assert set(ids(search(names_client, "Rouhani"))) >= {"r1", "r2"}
+    # typed in Arabic it stays the word: no Latin spellings are searched for it
+    assert not transliterations(search(names_client, "روحاني"))
+
+
+def test_an_arabic_name_the_stemmer_would_cut_is_not_translated_by_its_stem(names_client):
+    body = search(names_client, "ماكرون")
+    assert not [e for e in body["query"]["expansions"] if e["source"] == "dictionary"]
+    assert set(ids(body)) == MACRON
+
+
+def test_a_transliteration_can_be_left_out(names_client):
+    body = search(names_client, "Putin")
+    [expansion] = transliterations(body)
+    again = names_client.get("/api/search", query_string={
+        "q": "Putin", "without": expansion["id"]}).get_json()
+    assert not transliterations(again) and again["total"] < body["total"]
