@@ -79,12 +79,23 @@ class TransliterationTable:
                  for direction, lines in sections.items()}
         return cls(rules)
 
-    def spellings(self, word: str, direction: str, limit: int = 64
-                  ) -> list[tuple[str, float]]:
+    def cost(self, word: str, spelling: str, direction: str) -> float | None:
+        """What spelling ``word`` as ``spelling`` costs, None when the rules cannot.
+
+        >>> TransliterationTable.load().cost("aden", "عدن", LATIN_TO_ARABIC)
+        1.3
+        """
+        found = dict(self.spellings(word, direction, limit=1, target=spelling))
+        return found.get(spelling)
+
+    def spellings(self, word: str, direction: str, limit: int = 64,
+                  target: str | None = None) -> list[tuple[str, float]]:
         """Up to ``limit`` spellings of a normalised ``word``, cheapest first, with
-        their costs; ``[]`` when some letter of it has no rule."""
+        their costs; ``[]`` when some letter of it has no rule. With ``target``, only
+        that spelling is sought."""
         n = len(word)
-        states: list[dict[str, float]] = [{} for _ in range(n + 1)]
+        states: list[dict[str, float]] = [{} if target is None else _Towards(target)
+                                          for _ in range(n + 1)]
         states[0][""] = 0.0
         between = self._between.get(direction, ())
         for i in range(n):
@@ -128,6 +139,18 @@ class TransliterationTable:
 def _offer(state: dict[str, float], spelled: str, cost: float) -> None:
     if cost < state.get(spelled, float("inf")):
         state[spelled] = cost
+
+
+class _Towards(dict):
+    """A state that keeps only the prefixes of one spelling."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target
+
+    def __setitem__(self, spelled: str, cost: float) -> None:
+        if self.target.startswith(spelled):
+            super().__setitem__(spelled, cost)
 
 
 def _is_vowel(char: str) -> bool:

@@ -25,7 +25,7 @@ kept per index generation.
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.normalize import normalize_word
 from index.stemmer import proclitic_candidates
@@ -48,6 +48,9 @@ SCORE_MARGIN = 1.5
 #: Dearest spelling proposed at all: past it a spelling is a guess, however many
 #: articles hold it (Aliyev's ^a-l-i-y-e-v as الف, "thousand", costs 2.9).
 MAX_COST = 2.6
+#: What a spelling the dictionaries give for the word (and the table can make) is
+#: spared of its cost.
+OFFERED_BONUS = 0.5
 #: Shortest word (letters) transliterated: shorter ones collide with common words.
 MIN_LETTERS = 3
 #: Words of each script a process remembers the spellings of.
@@ -56,7 +59,7 @@ CACHE_SIZE = 4096
 #: each: a term may be the stem of other words (بوطن is ب + وطن "homeland", مسال the
 #: stem of المسألة "the question"), and those articles do not write the spelling.
 SAMPLE_ARTICLES = 6
-SAMPLE_CHARS = 20_000
+SAMPLE_CHARS = 6_000
 #: Share of the sampled articles that must write the spelling itself (any proclitic
 #: before it); its documents are counted at that share.
 MIN_WRITTEN = 0.5
@@ -101,40 +104,57 @@ class NameSpellings:
         self._known: dict[tuple[str, str], tuple[Spelling, ...]] = {}
 
     def of(self, norm: str, script: str, frequency: Callable[[str], int],
-           texts: Callable[[str, int], list[str]]) -> tuple[Spelling, ...]:
+           texts: Callable[[str, int], list[str]], offered: tuple[str, ...] = ()
+           ) -> tuple[Spelling, ...]:
         """The verified spellings of a normalised word in the other script, best first.
 
         :param frequency: documents of the index holding a term.
         :param texts: up to ``n`` texts of articles holding a term, ``texts(term, n)``.
+        :param offered: spellings a dictionary gives for the word: one that the table
+            can make is proposed too, for ``OFFERED_BONUS`` less than it costs.
         """
-        key = (norm, script)
+        key = (norm, script, offered)
         if key not in self._known:
             if len(self._known) >= CACHE_SIZE:
                 self._known.clear()
-            self._known[key] = self._verify(norm, script, frequency, texts)
+            self._known[key] = self._verify(norm, script, frequency, texts, offered)
         return self._known[key]
 
     def _verify(self, norm: str, script: str, frequency: Callable[[str], int],
-                texts: Callable[[str, int], list[str]]) -> tuple[Spelling, ...]:
+                texts: Callable[[str, int], list[str]], offered: tuple[str, ...] = ()
+                ) -> tuple[Spelling, ...]:
         if len(norm) < MIN_LETTERS:
             return ()
         direction = ARABIC_TO_LATIN if script == "ar" else LATIN_TO_ARABIC
         other = "latin" if script == "ar" else "ar"
-        found: dict[str, Spelling] = {}
-        for text, cost in self.table.spellings(norm, direction, PROPOSED):
+        held: dict[str, Spelling] = {}
+        proposed = self.table.spellings(norm, direction, PROPOSED)
+        for text in offered:
+            cost = self.table.cost(norm, text, direction)
+            if cost is not None and cost <= MAX_COST:
+                proposed.append((text, max(0.0, cost - OFFERED_BONUS)))
+        for text, cost in sorted(proposed, key=lambda pair: pair[1]):
             if cost > MAX_COST:
                 break
             term = self.term_of(text)
-            if term is None or term in found:
+            if term is None or term in held:
                 continue
             documents = frequency(term)
-            if documents < MIN_DOCUMENTS:
-                continue
-            share = written_share(text, texts(term, SAMPLE_ARTICLES))
+            if documents >= MIN_DOCUMENTS:
+                held[term] = Spelling(text, term, documents, cost, self.known(text, other))
+        # Reading articles costs most: they are read best spelling first (as if all of
+        # its articles wrote it), and not at all for spellings that could no longer
+        # come within the margin of the best one found written.
+        found: list[Spelling] = []
+        for spelling in sorted(held.values(), key=lambda s: s.score, reverse=True):
+            if found and spelling.score < found[0].score - SCORE_MARGIN:
+                break
+            share = written_share(spelling.text, texts(spelling.term, SAMPLE_ARTICLES))
             if share >= MIN_WRITTEN:
-                found[term] = Spelling(text, term, max(1, round(documents * share)), cost,
-                                       self.known(text, other))
-        ranked = sorted(found.values(), key=lambda s: s.score, reverse=True)
+                found.append(replace(spelling,
+                                     documents=max(1, round(spelling.documents * share))))
+                found.sort(key=lambda s: s.score, reverse=True)
+        ranked = found
         if not ranked:
             return ()
         best = ranked[0]
@@ -180,8 +200,9 @@ NAME_ENDINGS = ("", "ي", "ين", "ون", "يين", "يون")
 
 
 def _writes(spelling: str, script: str, text: str) -> bool:
+    shortest = len(spelling)
     for word in iter_words(text):
-        if word.script != script:
+        if word.script != script or len(word.surface) < shortest:
             continue
         norm = normalize_word(word.surface, script)
         if norm == spelling:

@@ -74,6 +74,8 @@ NAME_SENSE_FACTOR = 0.5
 #: (ماكرون of ماكر's), in at least ``NAME_FIRST_DOCUMENTS``, is a name the stemmer
 #: would cut: it is not translated by the stem's dictionary senses.
 NAME_FORM_SHARE = 0.9
+#: A verified spelling scoring one point below a name's best weighs this much of it.
+SPELLING_DECAY = 0.5
 
 
 class NoSearchableWords(ValueError):
@@ -501,7 +503,22 @@ class QueryBuilder:
                 return ()
         elif known and not word.surface[:1].isupper():
             return ()
-        return self.names.of(word.norm, word.script, self.articles, self.texts)
+        return self.names.of(word.norm, word.script, self.articles, self.texts,
+                             self._offered(word) if known else ())
+
+    def _offered(self, word: Word) -> tuple[str, ...]:
+        """The dictionaries' one-word senses of a word, in the other script's normal
+        form: a dictionary that knows a name gives its press spelling (Aden: عدن)."""
+        if self.translator is None:
+            return ()
+        other = "latin" if word.script == "ar" else "ar"
+        offered = []
+        for match in self.translator.find([(word.norm, word.script)]):
+            for sense in match.senses:
+                words = list(iter_words(sense))
+                if len(words) == 1 and words[0].script == other:
+                    offered.append(normalize_word(words[0].surface, other))
+        return tuple(dict.fromkeys(offered))
 
     def _name_first(self, word: Word) -> bool:
         """Whether a word is searched as a name before its dictionary senses."""
@@ -525,7 +542,8 @@ class QueryBuilder:
         Each spelling is weighed so that its rarity does not lift it above the
         commonest one (a misspelling in 12 articles would otherwise outscore the
         spelling of 2,400): its weight is scaled by the best spelling's idf over
-        its own.
+        its own, and by ``SPELLING_DECAY`` to the power of its score's distance
+        below the best one's.
         """
         spellings = self._spellings(word)
         if word.entity:
@@ -546,6 +564,9 @@ class QueryBuilder:
         terms: list[wq.Query] = []
         for spelling in spellings:
             share = min(1.0, best / _idf(spelling.documents, self.documents))
+            # a less likely spelling counts less, so the articles of the likeliest
+            # come first (غزة before جزاء for Gaza)
+            share *= SPELLING_DECAY ** (spellings[0].score - spelling.score)
             for name, field_weight in self._fields(weight * share):
                 terms.append(wq.Term(name, spelling.term, boost=field_weight))
             self._terms.add(spelling.term)

@@ -109,6 +109,12 @@ ARTICLES = [
 ] + [(f"m{n}", f"{verb} ماكرون {topic}.") for n, (verb, topic) in enumerate(
     (verb, topic) for verb in ("قال", "أكد", "أعلن", "رأى")
     for topic in ("في مؤتمر صحفي", "خلال زيارته", "في قمة الاتحاد"))]
+ARTICLES += [(f"n{n}", f"{verb} في نيويورك {topic}.") for n, (verb, topic) in enumerate(
+    (verb, topic) for verb in ("اجتمع الوفد", "افتتح معرض", "عقد مؤتمر")
+    for topic in ("أمس", "الأسبوع الماضي", "هذا الشهر", "بحضور دبلوماسيين"))]
+ARTICLES += [(f"tt{n}", f"قال ترامب {topic}.") for n, topic in enumerate(
+    ("إن الاقتصاد قوي", "في خطاب", "في تغريدة", "أمام أنصاره", "للصحفيين", "في مقابلة",
+     "إنه سيلتقي نظيره", "إن المفاوضات صعبة", "إن الحدود مغلقة", "في البيت الأبيض"))]
 #: The articles the Arabic ماكرون is in: nearly all of ماكر's (the cunning man of
 #: p9 is the one other).
 MACRON = {"p5", "p6"} | {f"m{n}" for n in range(12)}
@@ -175,7 +181,14 @@ def test_a_name_the_stemmer_would_cut_is_searched_and_marked_whole(names_client)
 
 def test_a_capitalised_dictionary_word_is_a_name_first(names_client):
     body = search(names_client, "Trump")
-    assert set(ids(body)[:3]) == {"t1", "t2", "t3"}
+    trump = {"t1", "t2", "t3"} | {f"tt{n}" for n in range(10)}
+    assert set(ids(body)[:len(trump)]) == trump
+    # its idioms are not searched as phrases (the trump card's فاز بلعب الورقة الرابحة):
+    # t4, the football match won that way, is not a result
+    assert "t4" not in ids(body)
+    senses = [s for e in body["query"]["expansions"] if e["source"] == "dictionary"
+              for s in e["also"]]
+    assert all(" " not in sense for sense in senses)
     lowered = search(names_client, "trump")       # typed as a word: the word
     assert not transliterations(lowered)
 
@@ -190,6 +203,31 @@ def test_an_arabic_name_the_stemmer_would_cut_is_not_translated_by_its_stem(name
     body = search(names_client, "ماكرون")
     assert not [e for e in body["query"]["expansions"] if e["source"] == "dictionary"]
     assert set(ids(body)) == MACRON
+
+
+def test_two_latin_words_the_press_writes_as_one_are_found(names_client):
+    body = search(names_client, "New York")
+    assert set(ids(body)) == {f"n{n}" for n in range(12)}
+    assert any(s["spelling"] == "نيويورك" for e in transliterations(body)
+               for s in e["spellings"])
+
+
+def test_a_spelling_the_dictionary_gives_is_preferred_among_equals(tmp_path, analyzer):
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\ns  س:0.1  ص:0.3\na  ا\nm  م\n", encoding="utf-8")
+    names = NameSpellings(TransliterationTable.load(path), analyzer)
+    documents = {"سام": 40, "صام": 40}
+    written = {"سام": ["قال سام"], "صام": ["قال صام"]}
+
+    def spellings(offered):
+        found = names.of("sam", "latin", lambda term: documents.get(term, 0),
+                         lambda term, n: (written.get(term, []) * n)[:n], offered)
+        return [s.text for s in found]
+
+    assert spellings(())[0] == "سام"                 # the cheaper one
+    assert spellings(("صام",))[0] == "صام"           # the dictionary's
 
 
 def test_a_transliteration_can_be_left_out(names_client):
