@@ -1,9 +1,12 @@
 """The Flask app: JSON API over the index. Imports ``index``; ``index`` never imports it.
 
-Request flow: ``api`` view → ``params.parse_search_params`` (validation) →
-``index.language.guess_language`` → ``syntax.parse_query`` → ``query.QueryBuilder``
-→ ``searcher.IndexHandle`` (the one open index) → ``search.run_search`` (with
-``snippets``) → JSON. ``errors`` renders every failure as the JSON envelope.
+Request flow: ``api`` view (the web part: reads the request, ``bodies`` for JSON) →
+``core.search_answer`` (the search part, no Flask) → ``params.parse_search_params``
+(validation) → ``index.language.guess_language`` → ``syntax.parse_query`` →
+``query.QueryBuilder`` → ``searcher.IndexHandle`` (the one open index) →
+``search.run_search`` (with ``snippets``) → JSON. ``errors`` renders every
+``problems`` exception as the JSON envelope. ``tests/test_architecture.py`` holds
+the direction of these imports.
 """
 
 from dataclasses import dataclass, field
@@ -21,9 +24,10 @@ from index.resources import Resources
 from service.cache import ResultCache
 from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
 from service.docsets import DocSets
-from service.errors import IndexUnavailable, register_error_handlers
+from service.errors import register_error_handlers
 from service.names import NameSpellings
-from service.params import check_request_size
+from service.problems import IndexUnavailable
+from service.bodies import check_request_size
 from service.security import init_security
 from service.searcher import IndexHandle
 from service.suggest import Suggester
@@ -136,5 +140,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     discovery.init_cors(app)
     app.before_request(lambda: check_request_size(request, settings))
     init_security(app, settings)
-    register_error_handlers(app)
+    register_error_handlers(app, html_error=pages.render_http_error)
     return app

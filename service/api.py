@@ -1,7 +1,8 @@
 """Blueprint ``api`` (v1): search, documents, analysis and health, all JSON.
 
-Each view parses, calls and serialises; validation lives in ``params``, errors in
-``errors``, searching in ``query`` / ``search``.
+Each view reads the request, calls the search part (``service.core``: the answer to
+a search, the document view) and serialises; validation lives in ``params``, errors
+in ``problems`` (rendered by ``errors``).
 
 ``GET /api/search`` and ``POST /api/search`` (a JSON body with the same fields, for
 queries too long for a URL, as Elasticsearch's ``_search`` takes both) give the
@@ -14,19 +15,12 @@ query to the last snippet; an answer the deadline cut carries the header
 from flask import Blueprint, current_app, jsonify, request
 
 from index.language import guess_language
-from index.spans import SpanFinder
+from service.core import document_view, search_answer
 from service.deadline import Deadline
-from service.errors import BadRequest, IndexUnavailable, NotFound
-from service.params import json_args, parse_search_params
-from service.query import NoSearchableWords, QueryBuilder, QueryTooLarge, Weights
-from service.search import result_dict, run_search
-from service.snippets import mark
-from service.suggest import did_you_mean
-from service.syntax import parse_query
+from service.bodies import json_args
+from service.problems import BadRequest, IndexUnavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-#: A query with fewer results than this (or matched on any word only) gets a correction.
-DID_YOU_MEAN_BELOW = 3
 MAX_SUGGEST_LENGTH = 100
 
 
@@ -36,9 +30,6 @@ def _fahras():
 
 #: Header of an answer the deadline cut short (for the access log and proxies).
 TIMED_OUT_HEADER = "Fahras-Timed-Out"
-#: Most spellings a text may be taught at once for its highlights (about 40 µs
-#: each); the rest are learnt by the next texts that hold them.
-MAX_NEW_SPELLINGS = 1500
 
 
 @bp.route("/search", methods=["GET", "POST"])
@@ -55,7 +46,7 @@ def search():
         cached = app.results.get(generation, key)
         if cached is not None:
             return cached | {"took_ms": deadline.elapsed_ms()}
-        payload = _answer(app, searcher, args, deadline)
+        payload = search_answer(app, searcher, args, deadline)
         if not payload["timed_out"]:        # a partial answer is not kept (Elasticsearch)
             per_page = app.settings["DEFAULT_PER_PAGE"]
             app.results.put(generation, key, payload,
@@ -67,49 +58,6 @@ def search():
     if payload["timed_out"]:
         response.headers[TIMED_OUT_HEADER] = "true"
     return response
-
-
-def _answer(app, searcher, args, deadline: Deadline) -> dict:
-    """The JSON answer to the search asked by ``args``."""
-    resources = app.handle.resources
-    params = parse_search_params(args, app.settings, resources.gazetteer.entities)
-    guess = guess_language(params.q)
-    built = _build(params.q, app, searcher, params.without, deadline)
-    prefer_lang = _preferred_language(app, guess.lang, built)
-    page = run_search(searcher, built, params, find_spans=_span_finder(app, built).find,
-                      gazetteer=resources.gazetteer, docsets=app.handle.docsets,
-                      prefer_lang=prefer_lang, deadline=deadline,
-                      snippet_chars=app.settings["SNIPPET_CHARS"],
-                      snippet_fragments=app.settings["SNIPPET_FRAGMENTS"])
-    correction = None
-    if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
-        correction = did_you_mean(searcher, resources, params.q, deadline)
-    return {
-        "ok": True,
-        "total": page.total,
-        "total_relation": page.total_relation,
-        "page": page.page,
-        "per_page": page.per_page,
-        "took_ms": deadline.elapsed_ms(),
-        "timed_out": deadline.timed_out,
-        "query": {
-            "text": params.q,
-            "lang": guess.lang,
-            "lang_method": guess.method,
-            "match": page.match,
-            "language_first": prefer_lang,
-            "filters": {"lang": params.lang, "place": params.place, "source": params.source,
-                        "year": params.year, "from": params.date_from, "to": params.date_to,
-                        "without": sorted(params.without)},
-            "sort": params.sort,
-            "did_you_mean": correction,
-            "terms": [w.surface for w in built.words],
-            "expansions": [e.as_dict() for e in built.expansions],
-            "cut": deadline.cuts_as_dicts(),
-        },
-        "results": page.results,
-        "facets": page.facets,
-    }
 
 
 @bp.get("/suggest")
@@ -130,25 +78,9 @@ def suggest():
 def document(doc_id: str):
     """One document in full; with ``q``, its matches marked as in search results
     (within ``HIGHLIGHT_MAX_CHARS`` and ``HIGHLIGHT_MAX_MATCHES``)."""
-    app = _fahras()
-    resources = app.handle.resources
     q = request.args.get("q", "").strip()
-    if len(q) > app.settings["MAX_QUERY_LENGTH"]:
-        raise BadRequest(f"q must be at most {app.settings['MAX_QUERY_LENGTH']} characters")
-    deadline = Deadline(app.settings["SEARCH_TIME_LIMIT"] or None)
-    built, stored = app.handle.run(
-        lambda searcher: (_build(q, app, searcher, deadline=deadline) if q else None,
-                          searcher.document(id=doc_id)))
-    if stored is None:
-        raise NotFound(f"no document with id {doc_id!r}")
-    out = result_dict(stored, resources.gazetteer, body=stored["body"])
-    if built is not None:
-        find = _span_finder(app, built).find
-        title, body = find(stored["title"]), find(stored["body"])
-        out["title_html"] = mark(stored["title"], title.spans)
-        out["body_html"] = mark(stored["body"], body.spans)
-        out["highlight_truncated"] = title.truncated or body.truncated
-    return jsonify({"ok": True, "document": out, "query": {"text": q} if q else None})
+    return jsonify({"ok": True, "document": document_view(_fahras(), doc_id, q),
+                    "query": {"text": q} if q else None})
 
 
 @bp.route("/analyze", methods=["GET", "POST"])
@@ -242,50 +174,3 @@ def health():
         "hint": "the configuration changed since the index was built; rebuild with: "
                 "python -m index build --rebuild" if stale else None,
     })
-
-
-def _build(q: str, app, searcher, without: frozenset[str] = frozenset(),
-           deadline: Deadline | None = None):
-    builder = QueryBuilder(app.handle.analyzer, app.handle.resources,
-                           Weights.from_settings(app.settings), translator=app.translator(),
-                           frequency=lambda term: searcher.doc_frequency("body", term)
-                           + searcher.doc_frequency("title", term),
-                           without=without, deadline=deadline,
-                           max_terms=app.settings["MAX_QUERY_TERMS"],
-                           names=app.names(), documents=searcher.doc_count(),
-                           articles=lambda term: searcher.doc_frequency("body", term),
-                           texts=lambda term, n: _texts(searcher, term, n))
-    try:
-        return builder.build(parse_query(q))
-    except (NoSearchableWords, QueryTooLarge) as error:
-        raise BadRequest(str(error)) from None
-
-
-def _texts(searcher, term: str, n: int) -> list[str]:
-    """The bodies of the first ``n`` documents whose body holds ``term``."""
-    if not searcher.doc_frequency("body", term):
-        return []
-    matcher = searcher.postings("body", term)
-    texts = []
-    while matcher.is_active() and len(texts) < n:
-        texts.append(searcher.stored_fields(matcher.id()).get("body", ""))
-        matcher.next()
-    return texts
-
-
-def _preferred_language(app, lang: str, built) -> str | None:
-    """The language whose documents come first: the query's, unless the query is only
-    names typed in Latin letters (a transliteration belongs to no language)."""
-    if not app.settings["LANGUAGE_FIRST"]:
-        return None
-    return lang if built.has_language_words or lang == "ar" else None
-
-
-def _span_finder(app, built) -> SpanFinder:
-    """The spans of a text to mark for this query, as the open index analyses it (one
-    finder per request: it remembers which spellings match), within the bounds on
-    the text read and the matches marked."""
-    return SpanFinder(app.handle.resources, built.highlight_terms, built.name_keys,
-                      max_chars=app.settings["HIGHLIGHT_MAX_CHARS"],
-                      max_matches=app.settings["HIGHLIGHT_MAX_MATCHES"],
-                      max_new=MAX_NEW_SPELLINGS)

@@ -26,9 +26,9 @@ from whoosh.index import LockError
 
 from index.readers import DocumentError, DocumentTooLarge, Limits, document_from_record
 from index.writer import delete_document, write_documents
-from service.errors import (BadRequest, Forbidden, IndexUnavailable, NotFound,
+from service.problems import (BadRequest, Forbidden, IndexUnavailable, NotFound,
                             PayloadTooLarge, Unauthorized)
-from service.params import read_json
+from service.bodies import read_json
 
 bp = Blueprint("documents", __name__, url_prefix="/api")
 _LOCK = threading.Lock()

@@ -7,89 +7,14 @@ client gets only "internal error".
 """
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from service.problems import ApiError, error_body
+
 log = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    """An error with an HTTP status and one or more messages for the client."""
-
-    status = 500
-
-    def __init__(self, *messages: str, headers: dict | None = None, **details) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-        self.headers = headers or {}
-        self.details = details
-
-
-class BadRequest(ApiError):
-    """The request's parameters are wrong (400)."""
-
-    status = 400
-
-
-class NotFound(ApiError):
-    """No such document or endpoint (404)."""
-
-    status = 404
-
-
-class Unauthorized(ApiError):
-    """Missing or wrong bearer token (401)."""
-
-    status = 401
-
-
-class Forbidden(ApiError):
-    """Writes are disabled (403)."""
-
-    status = 403
-
-
-class PayloadTooLarge(ApiError):
-    """A document past the limits of what one may hold (413)."""
-
-    status = 413
-
-
-class UriTooLong(ApiError):
-    """The request line is longer than the service reads (414)."""
-
-    status = 414
-
-
-class HeadersTooLarge(ApiError):
-    """A request header is longer than the service reads (431)."""
-
-    status = 431
-
-
-class UnsupportedMediaType(ApiError):
-    """The body is not JSON (415)."""
-
-    status = 415
-
-
-class TooManyRequests(ApiError):
-    """The client exceeded its request rate (429)."""
-
-    status = 429
-
-
-class IndexUnavailable(ApiError):
-    """There is no index to search yet, it cannot be opened, or the writer is busy (503)."""
-
-    status = 503
-
-
-def error_body(status: int, messages: list[str], **details) -> dict:
-    """Build the error envelope."""
-    return {"ok": False, "error": "; ".join(messages), "errors": messages,
-            "status": status, **details}
 
 
 def error_response(status: int, messages: list[str], headers: dict | None = None,
@@ -102,8 +27,12 @@ def error_response(status: int, messages: list[str], headers: dict | None = None
     return response
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Install the handlers: ApiError, HTTP errors under /api/, and everything else."""
+def register_error_handlers(app: Flask, html_error: Callable | None = None) -> None:
+    """Install the handlers: ApiError, HTTP errors under /api/, and everything else.
+
+    :param html_error: renders a 404 outside ``/api/`` for a browser (the pages'
+        designed page); without it the HTTP error is answered as it is.
+    """
 
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError) -> Response:
@@ -112,10 +41,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
-            if error.code == 404 and request.accept_mimetypes.accept_html:
-                from service.pages import render_http_error
-
-                return render_http_error(error)
+            if error.code == 404 and html_error and request.accept_mimetypes.accept_html:
+                return html_error(error)
             return error
         return error_response(error.code or 500, [error.description or error.name])
 

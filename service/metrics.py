@@ -30,7 +30,7 @@ from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, 
                                Histogram, generate_latest, multiprocess)
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
 
-from service.errors import IndexUnavailable, NotFound
+from service.problems import IndexUnavailable, NotFound
 
 #: Seconds: from a cached answer (about a millisecond) to gunicorn's time-out.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.5, 5.0, 10.0, 30.0)

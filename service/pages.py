@@ -3,7 +3,8 @@
 ``GET /`` serves one page; ``static/search.js`` reads the search from the URL and
 fetches ``/api/search``, so the page and other tools share one representation of a
 result. ``GET /doc/<id>`` renders a whole article on the server from the API's own
-document view (``service.api.document``), with the query's words marked.
+document view (``service.core.document_view``, as the API gives it), with the
+query's words marked.
 
 The interface language comes from ``ui`` (``ar`` or ``en``), else the browser's
 ``Accept-Language``, else Arabic; ``<html lang dir>`` follow it. Interface text lives
@@ -20,7 +21,8 @@ from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from index.readers import is_web_url
-from service.errors import ApiError, BadRequest, IndexUnavailable, NotFound
+from service.core import document_view
+from service.problems import ApiError, BadRequest, IndexUnavailable, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +354,7 @@ def render_http_error(error: HTTPException):
 
 
 def fetch_document(doc_id: str, q: str) -> dict:
-    """The document as ``GET /api/documents/<id>?q=`` gives it (the API's own view).
+    """The document as ``GET /api/documents/<id>?q=`` gives it (``core.document_view``).
 
     A query with no searchable word (only stop words) still shows the document,
     unmarked.
@@ -360,16 +362,13 @@ def fetch_document(doc_id: str, q: str) -> dict:
     :raises NotFound: no such document.
     :raises IndexUnavailable: no index to read.
     """
-    from service.api import document as api_document
-
-    args = {"q": q} if q else {}
+    fahras = current_app.extensions["fahras"]
     try:
-        with current_app.test_request_context(f"/api/documents/{doc_id}", query_string=args):
-            return api_document(doc_id).get_json()["document"]
+        return document_view(fahras, doc_id, q)
     except BadRequest:
         if not q:
             raise
-        return fetch_document(doc_id, "")
+        return document_view(fahras, doc_id, "")
 
 
 def error_command(error: ApiError) -> str | None:

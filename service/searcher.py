@@ -24,7 +24,7 @@ from index import store
 from index.analysis import resources_of
 from index.resources import Resources
 from service.docsets import DocSets
-from service.errors import IndexUnavailable
+from service.problems import IndexUnavailable
 from service.scoring import CachedLengthsBM25F
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ import time
 
 from flask import Flask, Response, request
 
-from service.errors import TooManyRequests
+from service.problems import TooManyRequests
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -23,7 +23,7 @@ from gunicorn import util
 from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.sync import SyncWorker
 
-from service.errors import error_body
+from service.problems import error_body
 
 #: What the client reads, per status gunicorn answers itself.
 _ADVICE = {

@@ -174,12 +174,12 @@ def test_no_index_gets_503_with_what_to_run(make_app, tmp_path):
 
 
 def test_unexpected_error_gets_500_without_traceback(client, monkeypatch):
-    import service.api
+    import service.core
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(service.api, "run_search", boom)
+    monkeypatch.setattr(service.core, "run_search", boom)
     body = assert_error_envelope(client.get("/api/search?q=باكو"), 500)
     assert body["error"] == "internal error"
 

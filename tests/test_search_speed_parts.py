@@ -23,7 +23,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
-import service.api
+import service.core
 import service.docsets as docsets_mod
 import service.search
 from service.cache import ResultCache
@@ -75,7 +75,7 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
     fahras = app.extensions["fahras"]
     docsets = DocSets()
     with fahras.handle.searcher() as searcher:
-        built = service.api._build(q, fahras, searcher)
+        built = service.core.build_query(q, fahras, searcher)
         assert built.proximity is not None
         matched, _ = service.search.matching(searcher, built, True, docsets)
         require_all = any(bits for _, _, bits in matched)
@@ -98,7 +98,7 @@ def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, wind
     docsets = DocSets()
     q = "أذربيجان أرمينيا"
     with fahras.handle.searcher() as searcher:
-        built = service.api._build(q, fahras, searcher)
+        built = service.core.build_query(q, fahras, searcher)
         matched, _ = service.search.matching(searcher, built, True, docsets)
         got = service.search._ranked(searcher, built, SearchParams(q=q, per_page=1),
                                      True, docsets, matched, "ar")
@@ -342,7 +342,7 @@ def test_filtered_totals_equal_counting_every_match(client, app, q, filters):
 
 
 def _matching_query(app, searcher, q, body):
-    built = service.api._build(q, app.extensions["fahras"], searcher)
+    built = service.core.build_query(q, app.extensions["fahras"], searcher)
     return built.matching(body["query"]["match"] == "all")
 
 
@@ -398,8 +398,8 @@ def test_a_repeated_search_comes_from_the_cache_until_the_index_changes(
     client = make_app(INDEX_DIR=str(tmp_path / "ix"), ADMIN_TOKEN=TOKEN).test_client()
     _post(client, _doc("a", "قصف على لاتشين"))
     calls = []
-    real = service.api.run_search
-    monkeypatch.setattr(service.api, "run_search",
+    real = service.core.run_search
+    monkeypatch.setattr(service.core, "run_search",
                         lambda *args, **kw: calls.append(1) or real(*args, **kw))
     first = search(client, q="لاتشين")
     second = search(client, q="لاتشين")
@@ -416,8 +416,8 @@ def test_a_repeated_search_comes_from_the_cache_until_the_index_changes(
 def test_the_cache_can_be_turned_off(make_app, index_dir, monkeypatch):
     client = make_app(INDEX_DIR=str(index_dir), RESULT_CACHE_SIZE=0).test_client()
     calls = []
-    real = service.api.run_search
-    monkeypatch.setattr(service.api, "run_search",
+    real = service.core.run_search
+    monkeypatch.setattr(service.core, "run_search",
                         lambda *args, **kw: calls.append(1) or real(*args, **kw))
     search(client, q="لاتشين")
     search(client, q="لاتشين")

@@ -8,7 +8,7 @@ latency difference against ``wsgi:app`` is the cost of snippets and highlights. 
 API has no switch for this; nothing in ``service/`` is changed.
 """
 
-import service.api
+import service.core
 import service.search
 from index.spans import Found
 from service import create_app
@@ -30,6 +30,6 @@ class _NoSpans:
 
 
 service.search.make_snippet = _no_snippet
-service.api.SpanFinder = _NoSpans
+service.core.SpanFinder = _NoSpans
 
 app = create_app()
