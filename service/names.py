@@ -120,6 +120,11 @@ class NameSpellings:
             self._known[key] = self._verify(norm, script, frequency, texts, offered)
         return self._known[key]
 
+    def cached(self, norm: str, script: str, offered: tuple[str, ...] = ()
+               ) -> tuple[Spelling, ...] | None:
+        """The spellings ``of`` found for the word already, None when not looked up."""
+        return self._known.get((norm, script, offered))
+
     def _verify(self, norm: str, script: str, frequency: Callable[[str], int],
                 texts: Callable[[str, int], list[str]], offered: tuple[str, ...] = ()
                 ) -> tuple[Spelling, ...]:

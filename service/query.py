@@ -30,7 +30,8 @@ An ambiguous name (قره باغ is also a football club, ناغورني a colum
 searches its entity only, that is the documents where context confirmed the name;
 in quotes it is searched as written.
 
-Bounded work: translations are looked up only before the request's deadline, and a
+Bounded work: translations and a name's spellings are looked up only before the
+request's deadline (spellings verified before are used whatever the time), and a
 query whose terms (each term of each field, a phrase's words) would pass
 ``MAX_QUERY_TERMS`` is built again from the words typed alone, without
 translations and name keys, and says so (``query.cut``); when the words typed
@@ -253,8 +254,8 @@ class QueryBuilder:
     :param frequency: document frequency of a term in the body field (to choose
         dictionary senses); without it every sense counts as present.
     :param without: ids of expansions the user removed (``Expansion.id``).
-    :param deadline: translations are looked up only before it; its cuts get what
-        was left out (None: no deadline).
+    :param deadline: translations and spellings are looked up only before it; its
+        cuts get what was left out (None: no deadline).
     :param max_terms: most terms the query may look up (``MAX_QUERY_TERMS``; None:
         no bound).
     :param names: the verified transliterations of the open index (None: none).
@@ -503,8 +504,16 @@ class QueryBuilder:
                 return ()
         elif known and not word.surface[:1].isupper():
             return ()
-        return self.names.of(word.norm, word.script, self.articles, self.texts,
-                             self._offered(word) if known else ())
+        offered = self._offered(word) if known else ()
+        found = self.names.cached(word.norm, word.script, offered)
+        if found is not None:
+            return found
+        if self.deadline.expired():
+            # looking spellings up reads the index: not past the request's deadline
+            self.deadline.cut_for_time("expansions", "some names were searched without "
+                                       "their transliterations")
+            return ()
+        return self.names.of(word.norm, word.script, self.articles, self.texts, offered)
 
     def _offered(self, word: Word) -> tuple[str, ...]:
         """The dictionaries' one-word senses of a word, in the other script's normal

@@ -121,10 +121,9 @@ MACRON = {"p5", "p6"} | {f"m{n}" for n in range(12)}
 
 
 @pytest.fixture(scope="module")
-def names_client(tmp_path_factory, resources):
+def names_index(tmp_path_factory, resources):
     from index.readers import read_documents
     from index.writer import build_index
-    from service import create_app
 
     folder = tmp_path_factory.mktemp("names")
     source = folder / "articles.jsonl"
@@ -133,7 +132,14 @@ def names_client(tmp_path_factory, resources):
                                          ensure_ascii=False) + "\n" for i, b in ARTICLES),
                       encoding="utf-8")
     build_index(read_documents([source]), folder / "ix", resources)
-    app = create_app({"TESTING": True, "INDEX_DIR": str(folder / "ix"), "RATE_LIMIT": 0,
+    return folder / "ix"
+
+
+@pytest.fixture(scope="module")
+def names_client(names_index):
+    from service import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(names_index), "RATE_LIMIT": 0,
                       "REFRESH_INTERVAL": 0.0, "FOCUS_WEIGHT": 0.0})
     yield app.test_client()
     app.extensions["fahras"].handle.close()
@@ -236,3 +242,11 @@ def test_a_transliteration_can_be_left_out(names_client):
     again = names_client.get("/api/search", query_string={
         "q": "Putin", "without": expansion["id"]}).get_json()
     assert not transliterations(again) and again["total"] < body["total"]
+
+
+def test_no_spelling_is_looked_up_past_the_deadline(make_app, names_index):
+    client = make_app(INDEX_DIR=str(names_index), SEARCH_TIME_LIMIT=1e-9).test_client()
+    body = client.get("/api/search", query_string={"q": "Putin Macron"}).get_json()
+    assert body["timed_out"] is True and not transliterations(body)
+    assert any(cut["part"] == "expansions" and cut["reason"] == "time_limit"
+               for cut in body["query"]["cut"])
