@@ -20,6 +20,9 @@ from config.settings import load_settings
 from index.analysis import fahras_analyzer
 from index.language import warm_up
 from index.lexicon import Lexicon, word_key
+from index.normalize import normalize_word
+from index.tokens import iter_words
+from index.translit import arabic_skeletons, latin_skeleton
 from index.resources import Resources
 from service.cache import ResultCache
 from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
@@ -60,10 +63,22 @@ class Fahras:
         """The verified transliterations of the open index (kept per index generation)."""
         generation = self.handle.generation
         if self._names is None or self._names[0] != generation:
-            known = self.handle.resources.known_words
+            known, translator = self.handle.resources.known_words, self.translator()
+
+            def another_word(text: str, script: str, name: str) -> bool:
+                """A word the dictionaries know, and not as ``name``: no sense of it
+                shares the name's consonant key (موصل is a connector to them,
+                تيريزا is Teresa, so Theresa)."""
+                if word_key(text, script) not in known:
+                    return False
+                keys = set(_keys(name, "ar" if script == "latin" else "latin"))
+                return not any(
+                    keys & set(_keys(normalize_word(w.surface, w.script), w.script))
+                    for match in translator.find([(text, script)])
+                    for sense in match.senses for w in iter_words(sense))
+
             self._names = (generation, NameSpellings(
-                self.transliteration, self.handle.analyzer,
-                lambda text, script: word_key(text, script) in known))
+                self.transliteration, self.handle.analyzer, another_word))
         return self._names[1]
 
     def translator(self) -> Translator:
@@ -95,6 +110,11 @@ class Fahras:
             return self.handle.analyzer
         except IndexUnavailable:
             return fahras_analyzer(self.config_resources)
+
+
+def _keys(norm: str, script: str) -> list[str]:
+    """A word's consonant skeletons, short ones too (Oman: MN)."""
+    return arabic_skeletons(norm) if script == "ar" else [latin_skeleton(norm)]
 
 
 class DocIdConverter(PathConverter):

@@ -49,8 +49,8 @@ SCORE_MARGIN = 1.5
 #: articles hold it (Aliyev's ^a-l-i-y-e-v as الف, "thousand", costs 2.9).
 MAX_COST = 2.6
 #: What a spelling the dictionaries give for the word (and the table can make) is
-#: spared of its cost.
-OFFERED_BONUS = 0.5
+#: spared of its cost; it pays nothing for being a word they know either.
+OFFERED_BONUS = 1.0
 #: Shortest word (letters) transliterated: shorter ones collide with common words.
 MIN_LETTERS = 3
 #: Words of each script a process remembers the spellings of.
@@ -93,11 +93,13 @@ class NameSpellings:
     :param table: the transliteration rules.
     :param analyzer: the index's analyzer (a spelling is looked up under the terms
         the index would give it).
-    :param known: ``known(text, script)``: whether the dictionaries know a word.
+    :param known: ``known(text, script, name)``: whether the dictionaries know a word
+        as another word than the name ``name`` (normalised) it may spell.
     """
 
     def __init__(self, table: TransliterationTable, analyzer,
-                 known: Callable[[str, str], bool] = lambda text, script: False) -> None:
+                 known: Callable[[str, str, str], bool] = lambda text, script, name: False
+                 ) -> None:
         self.table = table
         self.analyzer = analyzer
         self.known = known
@@ -111,7 +113,8 @@ class NameSpellings:
         :param frequency: documents of the index holding a term.
         :param texts: up to ``n`` texts of articles holding a term, ``texts(term, n)``.
         :param offered: spellings a dictionary gives for the word: one that the table
-            can make is proposed too, for ``OFFERED_BONUS`` less than it costs.
+            can make is proposed too, for ``OFFERED_BONUS`` less than it costs and
+            nothing for being a known word.
         """
         key = (norm, script, offered)
         if key not in self._known:
@@ -146,7 +149,10 @@ class NameSpellings:
                 continue
             documents = frequency(term)
             if documents >= MIN_DOCUMENTS:
-                held[term] = Spelling(text, term, documents, cost, self.known(text, other))
+                # a spelling the dictionary gives for this word is known as its
+                # translation, not as another word: no cost for being known
+                held[term] = Spelling(text, term, documents, cost,
+                                      text not in offered and self.known(text, other, norm))
         # Reading articles costs most: they are read best spelling first (as if all of
         # its articles wrote it), and not at all for spellings that could no longer
         # come within the margin of the best one found written.

@@ -250,3 +250,12 @@ def test_no_spelling_is_looked_up_past_the_deadline(make_app, names_index):
     assert body["timed_out"] is True and not transliterations(body)
     assert any(cut["part"] == "expansions" and cut["reason"] == "time_limit"
                for cut in body["query"]["cut"])
+
+
+def test_a_dictionary_word_that_the_dictionary_gives_as_the_name_is_no_other_word(
+        names_client):
+    names = names_client.application.extensions["fahras"].names()
+    assert names.known("موصل", "ar", "mosul")            # "connector" to the dictionary
+    assert not names.known("تيريزا", "ar", "theresa")     # Teresa: the same name
+    assert not names.known("عمان", "ar", "oman")          # Amman, Oman
+    assert not names.known("بوتين", "ar", "putin")        # no dictionary word at all
