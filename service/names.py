@@ -51,8 +51,8 @@ MAX_COST = 2.6
 #: What a spelling the dictionaries give for the word (and the table can make) is
 #: spared of its cost; it pays nothing for being a word they know either.
 OFFERED_BONUS = 1.0
-#: Shortest word (letters) transliterated: shorter ones collide with common words.
-MIN_LETTERS = 3
+#: Shortest word (letters) transliterated (Xi of Xi Jinping: شي).
+MIN_LETTERS = 2
 #: Words of each script a process remembers the spellings of.
 CACHE_SIZE = 4096
 #: Articles read to see how a spelling's term is written in them, and how much of

@@ -75,6 +75,9 @@ NAME_SENSE_FACTOR = 0.5
 #: (ماكرون of ماكر's), in at least ``NAME_FIRST_DOCUMENTS``, is a name the stemmer
 #: would cut: it is not translated by the stem's dictionary senses.
 NAME_FORM_SHARE = 0.9
+#: A Latin word typed in capitals and no longer than this is an acronym, not a name
+#: to transliterate (UN is الأمم المتحدة, not اون).
+MAX_ACRONYM = 3
 #: A verified spelling scoring one point below a name's best weighs this much of it.
 SPELLING_DECAY = 0.5
 
@@ -489,7 +492,8 @@ class QueryBuilder:
         """The verified transliterations of a word that may be a name, else ``()``.
 
         A Latin word may be a name unless the dictionaries know it and it is typed in
-        lower case (``trump`` is the card game's word, ``Trump`` a name first); an
+        lower case (``trump`` is the card game's word, ``Trump`` a name first) or it
+        is an acronym (``UN``); an
         Arabic one unless the dictionaries know it as written (روحاني "spiritual"
         stays a word; the Latin ``Rouhani`` still finds it).
         """
@@ -504,6 +508,8 @@ class QueryBuilder:
                 return ()
         elif known and not word.surface[:1].isupper():
             return ()
+        elif word.surface.isupper() and len(word.surface) <= MAX_ACRONYM:
+            return ()             # an acronym is read letter by letter (UN, EU, BBC)
         offered = self._offered(word) if known else ()
         found = self.names.cached(word.norm, word.script, offered)
         if found is not None:

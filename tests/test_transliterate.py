@@ -103,6 +103,8 @@ ARTICLES = [
     ("r1", "قال الرئيس الإيراني حسن روحاني إن بلاده ملتزمة بالاتفاق."),
     ("r2", "التقى روحاني وزير الخارجية."),
     ("r3", "يعيش الناسك حياة روحاني وبسيطة بعيدا عن المدينة."),
+    ("o1", "أطلقت الشركة خدمة أون لاين جديدة للدفع."),
+    ("o2", "التسجيل في الدورة أون لاين عبر الموقع."),
     ("e1", "President Vladimir Putin met his counterpart in Moscow."),
     ("e2", "Putin said the talks would go on."),
     ("e3", "A poutine is a dish of chips and cheese curds."),
@@ -259,3 +261,8 @@ def test_a_dictionary_word_that_the_dictionary_gives_as_the_name_is_no_other_wor
     assert not names.known("تيريزا", "ar", "theresa")     # Teresa: the same name
     assert not names.known("عمان", "ar", "oman")          # Amman, Oman
     assert not names.known("بوتين", "ar", "putin")        # no dictionary word at all
+
+
+def test_an_acronym_is_not_transliterated(names_client):
+    body = search(names_client, "UN")              # not أون of o1, o2 ("online")
+    assert not transliterations(body) and not {"o1", "o2"} & set(ids(body))
