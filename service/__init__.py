@@ -19,16 +19,13 @@ from werkzeug.routing import PathConverter
 from config.settings import load_settings
 from index.analysis import fahras_analyzer
 from index.language import warm_up
-from index.lexicon import Lexicon, word_key
-from index.normalize import normalize_word
-from index.tokens import iter_words
-from index.translit import arabic_skeletons, latin_skeleton
+from index.lexicon import Lexicon
 from index.resources import Resources
 from service.cache import ResultCache
 from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
 from service.docsets import DocSets
 from service.errors import register_error_handlers
-from service.names import NameSpellings
+from service.names import NameSpellings, OtherWords
 from service.problems import IndexUnavailable
 from service.bodies import check_request_size
 from service.security import init_security
@@ -63,22 +60,9 @@ class Fahras:
         """The verified transliterations of the open index (kept per index generation)."""
         generation = self.handle.generation
         if self._names is None or self._names[0] != generation:
-            known, translator = self.handle.resources.known_words, self.translator()
-
-            def another_word(text: str, script: str, name: str) -> bool:
-                """A word the dictionaries know, and not as ``name``: no sense of it
-                shares the name's consonant key (موصل is a connector to them,
-                تيريزا is Teresa, so Theresa)."""
-                if word_key(text, script) not in known:
-                    return False
-                keys = set(_keys(name, "ar" if script == "latin" else "latin"))
-                return not any(
-                    keys & set(_keys(normalize_word(w.surface, w.script), w.script))
-                    for match in translator.find([(text, script)])
-                    for sense in match.senses for w in iter_words(sense))
-
             self._names = (generation, NameSpellings(
-                self.transliteration, self.handle.analyzer, another_word))
+                self.transliteration, self.handle.analyzer,
+                OtherWords(self.handle.resources.known_words, self.translator())))
         return self._names[1]
 
     def translator(self) -> Translator:
@@ -110,11 +94,6 @@ class Fahras:
             return self.handle.analyzer
         except IndexUnavailable:
             return fahras_analyzer(self.config_resources)
-
-
-def _keys(norm: str, script: str) -> list[str]:
-    """A word's consonant skeletons, short ones too (Oman: MN)."""
-    return arabic_skeletons(norm) if script == "ar" else [latin_skeleton(norm)]
 
 
 class DocIdConverter(PathConverter):

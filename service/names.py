@@ -27,9 +27,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from index.lexicon import word_key
 from index.normalize import normalize_word
 from index.stemmer import proclitic_candidates
 from index.tokens import iter_words
+from index.translit import arabic_skeletons, latin_skeleton
 from index.transliterate import ARABIC_TO_LATIN, LATIN_TO_ARABIC, TransliterationTable
 
 #: Spellings proposed for one word (each costs an analysis and a lookup).
@@ -223,3 +225,35 @@ def _writes(spelling: str, script: str, text: str) -> bool:
                                   for form in proclitic_candidates(norm)):
             return True
     return False
+
+
+class OtherWords:
+    """``known(text, script, name)`` for ``NameSpellings``: whether the dictionaries
+    know ``text`` as a word other than the name ``name`` (normalised, in the other
+    script) it may spell: known, and no sense of it shares the name's consonant key
+    (موصل is a connector to them; تيريزا is Teresa, so it may spell Theresa).
+
+    :param known_words: the dictionaries' word keys (``Resources.known_words``).
+    :param translator: looks the senses up (``service.translate.Translator``).
+    """
+
+    def __init__(self, known_words: frozenset[str], translator) -> None:
+        self.known_words = known_words
+        self.translator = translator
+
+    def __call__(self, text: str, script: str, name: str) -> bool:
+        if word_key(text, script) not in self.known_words:
+            return False
+        keys = set(_keys(name, "ar" if script == "latin" else "latin"))
+        return not any(keys & set(_keys(normalize_word(w.surface, w.script), w.script))
+                       for match in self.translator.find([(text, script)])
+                       for sense in match.senses for w in iter_words(sense))
+
+
+def _keys(norm: str, script: str) -> list[str]:
+    """A word's consonant skeletons, short ones too (Oman: MN).
+
+    >>> _keys("oman", "latin"), _keys("عمان", "ar")
+    (['MN'], ['MN'])
+    """
+    return arabic_skeletons(norm) if script == "ar" else [latin_skeleton(norm)]

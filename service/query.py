@@ -290,6 +290,7 @@ class QueryBuilder:
         self.articles = articles or self.frequency
         self.texts = texts or (lambda term, n: [])
         self._plain = False         # the words typed only: no translations, no name keys
+        self._memo: dict[tuple, object] = {}   # per word: spellings, cut names
         self._expansions: dict[tuple, Expansion] = {}
         self._terms: set[str] = set()
         self._name_keys: set[str] = set()
@@ -489,16 +490,22 @@ class QueryBuilder:
         return terms
 
     def _spellings(self, word: Word) -> tuple[Spelling, ...]:
-        """The verified transliterations of a word that may be a name, else ``()``.
+        """The verified transliterations of a word that may be a name, else ``()``
+        (asked several times per word by one build: worked out once).
 
         A Latin word may be a name unless the dictionaries know it and it is typed in
         lower case (``trump`` is the card game's word, ``Trump`` a name first) or it
-        is an acronym (``UN``); an
-        Arabic one unless the dictionaries know it as written (روحاني "spiritual"
-        stays a word; the Latin ``Rouhani`` still finds it).
+        is an acronym (``UN``); an Arabic one unless the dictionaries know it as
+        written (روحاني "spiritual" stays a word; the Latin ``Rouhani`` still finds it).
         """
         if self._plain or self.names is None or word.ambiguous:
             return ()
+        key = ("spellings", word.surface, word.norm, word.script)
+        if key not in self._memo:
+            self._memo[key] = self._verified(word)
+        return self._memo[key]
+
+    def _verified(self, word: Word) -> tuple[Spelling, ...]:
         other = "en" if word.script == "ar" else "ar"
         if expansion_id("transliteration", word.surface, other) in self.without:
             return ()
@@ -547,9 +554,12 @@ class QueryBuilder:
         its exact form holds nearly all of its stem's documents (ماكرون of ماكر)."""
         if word.script != "ar" or not word.exact:
             return False
-        whole = self.frequency(word.exact)
-        return whole >= NAME_FIRST_DOCUMENTS and \
-            whole >= NAME_FORM_SHARE * self.frequency(word.stem)
+        key = ("cut", word.exact, word.stem)
+        if key not in self._memo:
+            whole = self.frequency(word.exact)
+            self._memo[key] = whole >= NAME_FIRST_DOCUMENTS and \
+                whole >= NAME_FORM_SHARE * self.frequency(word.stem)
+        return self._memo[key]
 
     def _transliteration_terms(self, word: Word, scale: float) -> list[wq.Query]:
         """Terms of a word's verified spellings in the other script.

@@ -39,7 +39,6 @@ def test_proposals_come_cheapest_first_and_within_the_limit(table):
     proposed = table.spellings("khamenei", LATIN_TO_ARABIC, limit=20)
     costs = [c for _, c in proposed]
     assert len(proposed) == 20 and costs == sorted(costs)
-    assert proposed[0][0] != proposed[1][0]
     assert table.spellings("x1", LATIN_TO_ARABIC) == []      # a letter without a rule
 
 
