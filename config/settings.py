@@ -27,11 +27,17 @@ class Setting:
     default: Any
     help: str
     is_path: bool = False
+    #: the values allowed (empty: any of the default's type)
+    choices: tuple = ()
 
 
 SETTINGS = (
     Setting("INDEX_DIR", "var/index", "Where the index lives (a link to the current version).",
             is_path=True),
+    Setting("ENGINE", "whoosh",
+            "The engine a build and the first write create: whoosh (embedded, the "
+            "default) or xapian; the service serves the engine of the index it finds.",
+            choices=("whoosh", "xapian")),
     Setting("SEEDS_DIR", "seeds", "What `python -m index build` indexes when given no sources.",
             is_path=True),
     Setting("CONFIG_DIR", "config", "Folder of the gazetteer, stop words and other lists.",
@@ -186,10 +192,14 @@ def _coerce(setting: Setting, value: Any, where: Any) -> Any:
             if isinstance(value, str):
                 return value.strip().lower() in ("1", "true", "yes", "on")
             return bool(value)
-        return kind(value)
+        value = kind(value)
     except (TypeError, ValueError):
         raise SettingsError(f"{where}: {setting.name} must be {kind.__name__}, "
                             f"got {value!r}") from None
+    if setting.choices and value not in setting.choices:
+        raise SettingsError(f"{where}: {setting.name} must be one of "
+                            f"{', '.join(setting.choices)}, got {value!r}")
+    return value
 
 
 def _resolve(setting: Setting, value: Any, base: Path) -> Any:

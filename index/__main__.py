@@ -1,8 +1,15 @@
-"""Command line: ``python -m index build [SOURCES...] [--index-dir DIR] [--rebuild]``,
-``python -m index stats``, ``python -m index delete ID...``, ``python -m index lexicon``.
+"""Command line: ``python -m index build [SOURCES...] [--index-dir DIR] [--rebuild]
+[--engine whoosh|xapian]``, ``python -m index stats``, ``python -m index delete ID...``,
+``python -m index lexicon``.
+
+``build`` writes the engine's index that ``--engine`` (default: the ``ENGINE``
+setting) names; over the other engine's index only with ``--rebuild`` (or
+``--rebuild-if-stale``, which counts another engine as stale: the configuration
+changed). ``stats`` and ``delete`` work on whichever engine's index is there.
 
 Exit status: 0 on success, 1 when the build stopped on an invalid document (the
-existing index untouched), 2 for a configuration mistake or a bad argument.
+existing index untouched), 2 for a configuration mistake or a bad argument (an index
+of the other engine among them).
 """
 
 import argparse
@@ -20,6 +27,7 @@ from index.readers import DocumentError, Limits, read_documents
 from index.resources import Resources
 from index.wordlists import ConfigError
 from index.writer import build_index, delete_document
+from index.xapian_writer import build_xapian_index, delete_xapian_document, describe_xapian_index
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("sources", nargs="*", type=Path,
                        help="files or folders (default: the SEEDS_DIR setting, seeds/)")
     build.add_argument("--index-dir", help="index folder (default: INDEX_DIR, var/index)")
+    build.add_argument("--engine", choices=store.ENGINES,
+                       help="the engine whose index to build (default: ENGINE, whoosh)")
     build.add_argument("--rebuild", action="store_true",
                        help="build a new index from the sources and swap it in atomically")
     build.add_argument("--rebuild-if-stale", action="store_true",
@@ -69,25 +79,30 @@ def _build(args: argparse.Namespace, settings: dict) -> int:
     resources = Resources.from_settings(settings)
     index_dir = Path(args.index_dir or settings["INDEX_DIR"])
     sources = args.sources or [Path(settings["SEEDS_DIR"])]
-    rebuild = args.rebuild or (args.rebuild_if_stale and _stale(index_dir, resources))
+    engine = args.engine or settings["ENGINE"]
+    rebuild = args.rebuild or (args.rebuild_if_stale and _stale(index_dir, resources, engine))
     reader_errors: list[DocumentError] = []
     documents = read_documents(sources,
                                on_error=reader_errors.append if args.skip_invalid else None,
                                limits=Limits.from_settings(settings))
     progress = None if args.quiet else (
         lambda docs: tqdm(docs, unit="docs", desc="indexing", file=sys.stderr))
+    build = build_xapian_index if engine == store.XAPIAN else build_index
     try:
-        report = build_index(documents, index_dir, resources, rebuild=rebuild,
-                             on_error=(lambda error: None) if args.skip_invalid else None,
-                             progress=progress,
-                             procs=max(1, args.procs or settings["BUILD_PROCS"]))
+        report = build(documents, index_dir, resources, rebuild=rebuild,
+                       on_error=(lambda error: None) if args.skip_invalid else None,
+                       progress=progress, procs=max(1, args.procs or settings["BUILD_PROCS"]))
+    except store.EngineMismatch as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         print("the build stopped; the existing index was not changed "
               "(use --skip-invalid to index the valid documents)", file=sys.stderr)
         return 1
     report.rejected[:0] = [str(e) for e in reader_errors]
-    print(f"{'rebuilt' if report.rebuilt else 'updated'} {index_dir}: {report.summary()}")
+    print(f"{'rebuilt' if report.rebuilt else 'updated'} {index_dir} ({engine}): "
+          f"{report.summary()}")
     for message in report.rejected:
         print(f"rejected: {message}")
     if report.stale:
@@ -108,33 +123,28 @@ def _lexicon(args: argparse.Namespace, settings: dict) -> int:
 
 def _stats(args: argparse.Namespace, settings: dict) -> int:
     index_dir = Path(args.index_dir or settings["INDEX_DIR"])
-    if not store.index_exists(index_dir):
+    engine = store.engine_of(index_dir)
+    if engine is None:
         print(f"error: there is no index at {index_dir}; build one with: "
               "python -m index build", file=sys.stderr)
         return 1
     resources = Resources.from_settings(settings)
     folder = store.resolved_dir(index_dir)
-    ix = store.open_index(index_dir)
     try:
-        built_with = store.index_resources(ix)
+        built_with = store.resources_at(index_dir)
         stale = built_with.fingerprint != resources.fingerprint
     except Exception:           # written by older code
         built_with, stale = None, True
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        info = {
-            "index_dir": str(index_dir), "folder": str(folder),
-            "documents": searcher.doc_count(),
-            "deleted": searcher.doc_count_all() - searcher.doc_count(),
-            "terms": {name: sum(1 for _ in reader.lexicon(name)) for name in ("title", "body")},
-            "segments": len(reader.leaf_readers()),
-            "generation": ix.latest_generation(),
-            "size_bytes": sum(p.stat().st_size for p in folder.iterdir() if p.is_file()),
-            "index_fingerprint": built_with.fingerprint if built_with else None,
-            "config_fingerprint": resources.fingerprint,
-            "gazetteer_hash": built_with.gazetteer.digest[:16] if built_with else None,
-            "stale": stale,
-        }
+    info = {"index_dir": str(index_dir), "folder": str(folder), "engine": engine}
+    info.update(describe_xapian_index(index_dir) if engine == store.XAPIAN
+                else _whoosh_counts(index_dir))
+    info.update({
+        "size_bytes": sum(p.stat().st_size for p in folder.iterdir() if p.is_file()),
+        "index_fingerprint": built_with.fingerprint if built_with else None,
+        "config_fingerprint": resources.fingerprint,
+        "gazetteer_hash": built_with.gazetteer.digest[:16] if built_with else None,
+        "stale": stale,
+    })
     if args.json:
         print(json.dumps(info, indent=2))
     else:
@@ -145,20 +155,42 @@ def _stats(args: argparse.Namespace, settings: dict) -> int:
     return 0
 
 
+def _whoosh_counts(index_dir: Path) -> dict:
+    """Documents, deletions, terms, segments and generation of a Whoosh index."""
+    ix = store.open_index(index_dir)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        return {
+            "documents": searcher.doc_count(),
+            "deleted": searcher.doc_count_all() - searcher.doc_count(),
+            "terms": {name: sum(1 for _ in reader.lexicon(name)) for name in ("title", "body")},
+            "segments": len(reader.leaf_readers()),
+            "generation": ix.latest_generation(),
+        }
+
+
 def _delete(args: argparse.Namespace, settings: dict) -> int:
     index_dir = Path(args.index_dir or settings["INDEX_DIR"])
-    missing = [i for i in args.ids if not delete_document(i, index_dir)]
+    engine = store.engine_of(index_dir)
+    delete = delete_xapian_document if engine == store.XAPIAN else delete_document
+    missing = [i for i in args.ids if not delete(i, index_dir)]
     for doc_id in args.ids:
         print(f"{'not found' if doc_id in missing else 'deleted'}: {doc_id}")
     return 1 if missing else 0
 
 
-def _stale(index_dir: Path, resources: Resources) -> bool:
-    """True when the index was built with other resources, or by code too old to read."""
-    if not store.index_exists(index_dir):
+def _stale(index_dir: Path, resources: Resources, engine: str) -> bool:
+    """True when the index was built with other resources, by code too old to read, or
+    for another engine than ``engine``."""
+    found = store.engine_of(index_dir)
+    if found is None:
         return False
+    if found != engine:
+        print(f"note: the index at {index_dir} is a {found} index; rebuilding it as a "
+              f"{engine} index", file=sys.stderr)
+        return True
     try:
-        return store.is_stale(store.open_index(index_dir), resources)
+        return store.resources_at(index_dir).fingerprint != resources.fingerprint
     except Exception as error:  # an index written by older code: rebuild it
         print(f"note: the index at {index_dir} cannot be read ({error!r}); rebuilding",
               file=sys.stderr)

@@ -6,9 +6,16 @@ version next to it and then replaces the link with ``os.replace``, a single atom
 rename: a running service sees either the old index or the new one, never a
 half-built one. The previous version is kept (a service may still be reading it
 until its next refresh); older ones are removed.
+
+Two engines write indexes (``ENGINE``): Whoosh (``index.writer``) and Xapian
+(``index.xapian_writer``). ``engine_of`` tells which one's index a folder holds by
+its files alone, without opening it; ``resources_at`` gives either one's
+resources. ``index_exists`` and ``open_index`` stay Whoosh's: their callers open
+a Whoosh index.
 """
 
 import os
+import pickle
 import secrets
 import shutil
 import time
@@ -17,20 +24,78 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 
+from index import xapian_layout
 from index.analysis import resources_of
 from index.resources import Resources
 
 _VERSION_SEPARATOR = "@"
 _INDEX_NAME = "MAIN"    # Whoosh's default index name
+#: The version file of Xapian's glass backend (1.4's default), in every database folder.
+_XAPIAN_MARKER = "iamglass"
 OPEN_RETRIES = 5
+#: The engines' names, as the ``ENGINE`` setting spells them.
+WHOOSH = "whoosh"
+XAPIAN = xapian_layout.ENGINE
+ENGINES = (WHOOSH, XAPIAN)
 
 
 class IndexMissing(LookupError):
     """There is no index at the configured place."""
 
 
+class WriterBusy(Exception):
+    """Another writer held the index past the time-out (either engine)."""
+
+
+class EngineMismatch(ValueError):
+    """The folder holds another engine's index than the one asked for."""
+
+
+def engine_of(index_dir: Path | str) -> str | None:
+    """Tell which engine's index is at ``index_dir`` (following the link): ``"whoosh"``,
+    ``"xapian"``, or None when there is none. Only file names are looked at.
+    """
+    path = Path(index_dir)
+    if (path / _XAPIAN_MARKER).is_file():
+        return XAPIAN
+    if index_exists(path):
+        return WHOOSH
+    return None
+
+
+def check_engine(index_dir: Path | str, engine: str) -> None:
+    """Make sure ``index_dir`` holds no index of an engine other than ``engine``.
+
+    A writer of one engine that found no index of its own would otherwise create
+    one and swap it in over the other engine's index.
+
+    :raises EngineMismatch: naming both engines and the fix.
+    """
+    found = engine_of(index_dir)
+    if found is not None and found != engine:
+        raise EngineMismatch(
+            f"the index at {index_dir} is a {found} index, not a {engine} one: replace it "
+            f"with python -m index build --engine {engine} --rebuild, or keep it by "
+            f"setting ENGINE={found}")
+
+
+def resources_at(index_dir: Path | str) -> Resources:
+    """Return the resources the index at ``index_dir`` was built with, either engine.
+
+    :raises IndexMissing: when there is no index.
+    """
+    engine = engine_of(index_dir)
+    if engine == XAPIAN:
+        with open(Path(index_dir) / xapian_layout.RESOURCES_FILE, "rb") as handle:
+            return pickle.load(handle)
+    if engine == WHOOSH:
+        return index_resources(open_index(index_dir))
+    raise IndexMissing(f"no index at {index_dir}")
+
+
 def index_exists(index_dir: Path | str) -> bool:
-    """Tell whether a Whoosh index is at ``index_dir`` (following the link).
+    """Tell whether a Whoosh index is at ``index_dir`` (following the link); for
+    either engine's, ``engine_of``.
 
     Looks for a table of contents without reading it: reading it unpickles the
     schema, which fails for an index written by older code (that index is stale,

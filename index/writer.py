@@ -12,7 +12,11 @@ writer in one process. When a document is invalid and no ``on_error`` callback
 was given, the build is cancelled and the existing index is left as it was.
 ``write_documents`` and
 ``delete_document`` serve the ingestion API: one commit per request, under Whoosh's
-writer lock (one writer at a time, across processes).
+writer lock (one writer at a time, across processes); a writer that waits past its
+time-out raises ``index.store.WriterBusy``, as the Xapian writer does
+(``index.xapian_writer``, which writes the same documents into a Xapian database).
+Neither writer writes over the other engine's index unless told to rebuild
+(``index.store.EngineMismatch``).
 """
 
 import hashlib
@@ -22,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.index import FileIndex
+from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
 
 from index import store
@@ -128,9 +132,13 @@ def build_index(documents: Iterable[Document], index_dir: Path | str, resources:
         its own segments; adding to an index is done in one.
     :param segment_docs: documents per segment a fresh build writes at most (memory).
     :raises DocumentError: for an invalid document when ``on_error`` is None.
+    :raises EngineMismatch: when ``index_dir`` holds a Xapian index and ``rebuild``
+        is False.
     """
     started = time.perf_counter()
     report = BuildReport(index_dir=str(index_dir))
+    if not rebuild:
+        store.check_engine(index_dir, store.WHOOSH)
     if progress is not None:
         documents = progress(documents)
     fresh = rebuild or not store.index_exists(index_dir)
@@ -285,6 +293,18 @@ class WriteResult:
     rejected: list[dict] = field(default_factory=list)
 
 
+def split_rejected(documents: Iterable[tuple[int, Document | DocumentError]]
+                   ) -> tuple[WriteResult, list[tuple[int, Document]]]:
+    """A write's result with the documents the request already rejected, and the
+    valid ones (both engines' writers start so)."""
+    result = WriteResult()
+    items = list(documents)
+    for i, error in items:
+        if isinstance(error, DocumentError):
+            result.rejected.append({"index": i, "error": str(error)})
+    return result, [(i, d) for i, d in items if isinstance(d, Document)]
+
+
 def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
                     index_dir: Path | str, resources: Resources, *,
                     timeout: float = WRITER_TIMEOUT) -> WriteResult:
@@ -292,21 +312,18 @@ def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
 
     :param documents: (position in the request, document or the error that rejected it).
     :param resources: used only when there is no index yet (the first write creates it).
-    :raises whoosh.index.LockError: when another writer holds the index past ``timeout``.
+    :raises WriterBusy: when another writer holds the index past ``timeout``.
+    :raises EngineMismatch: when ``index_dir`` holds a Xapian index.
     """
-    result = WriteResult()
-    items = list(documents)
-    valid = [(i, d) for i, d in items if isinstance(d, Document)]
-    for i, error in items:
-        if isinstance(error, DocumentError):
-            result.rejected.append({"index": i, "error": str(error)})
+    result, valid = split_rejected(documents)
     if not valid:
         return result
+    store.check_engine(index_dir, store.WHOOSH)
     if not store.index_exists(index_dir):
         create_empty_index(index_dir, resources)
     ix = store.open_index(index_dir)
     index_resources = store.index_resources(ix)
-    writer = ix.writer(timeout=timeout, compound=False)
+    writer = _writer(ix, timeout)
     try:
         # Read what is indexed only once the lock is held: another process may have
         # committed the same ids while this one waited.
@@ -337,12 +354,14 @@ def delete_document(doc_id: str, index_dir: Path | str, *,
                     timeout: float = WRITER_TIMEOUT) -> bool:
     """Delete one document; True when it was there.
 
-    :raises whoosh.index.LockError: when another writer holds the index past ``timeout``.
+    :raises WriterBusy: when another writer holds the index past ``timeout``.
+    :raises EngineMismatch: when ``index_dir`` holds a Xapian index.
     """
+    store.check_engine(index_dir, store.WHOOSH)
     if not store.index_exists(index_dir):
         return False
     ix = store.open_index(index_dir)
-    writer = ix.writer(timeout=timeout, compound=False)
+    writer = _writer(ix, timeout)
     try:
         count = writer.delete_by_term("id", doc_id)
     except BaseException:
@@ -353,6 +372,14 @@ def delete_document(doc_id: str, index_dir: Path | str, *,
     else:
         writer.cancel()
     return bool(count)
+
+
+def _writer(ix: FileIndex, timeout: float) -> IndexWriter:
+    """Whoosh's writer, or ``WriterBusy`` (the error both engines' writers raise)."""
+    try:
+        return ix.writer(timeout=timeout, compound=False)
+    except LockError as error:
+        raise store.WriterBusy(f"another writer held the index for {timeout:g} s") from error
 
 
 def _hashes_of(writer: IndexWriter, ids: list[str]) -> dict[str, str]:

@@ -22,8 +22,8 @@ from index.language import warm_up
 from index.lexicon import Lexicon
 from index.resources import Resources
 from service.cache import ResultCache
+from service.engines.registry import open_searcher
 from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
-from service.docsets import DocSets
 from service.errors import register_error_handlers
 from service.names import NameSpellings, OtherWords
 from service.problems import IndexUnavailable
@@ -120,9 +120,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["fahras"] = Fahras(
         settings=settings,
         config_resources=resources,
-        handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"], docsets=DocSets(
-            max_bits_bytes=int(settings["MATCH_CACHE_MB"] * 2**20),
-            max_postings_bytes=int(settings["POSTINGS_CACHE_MB"] * 2**20))),
+        handle=IndexHandle(settings["INDEX_DIR"], settings["REFRESH_INTERVAL"],
+                           opener=open_searcher, options={
+            "match_cache_bytes": int(settings["MATCH_CACHE_MB"] * 2**20),
+            "postings_cache_bytes": int(settings["POSTINGS_CACHE_MB"] * 2**20)}),
         lexicon=lexicon,
         results=ResultCache(settings["RESULT_CACHE_SIZE"]),
         transliteration=TransliterationTable.load(

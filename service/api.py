@@ -15,10 +15,11 @@ query to the last snippet; an answer the deadline cut carries the header
 from flask import Blueprint, current_app, jsonify, request
 
 from index.language import guess_language
+from service.bodies import json_args
 from service.core import document_view, search_answer
 from service.deadline import Deadline
-from service.bodies import json_args
 from service.problems import BadRequest, IndexUnavailable
+from service.shapes import entity_dict
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_SUGGEST_LENGTH = 100
@@ -110,11 +111,8 @@ def describe_tokens(text: str, analyzer, resources) -> list[dict]:
     for t in analyzer(text, mode="index", removestops=False):
         if t.kind == "entity":
             entity = gazetteer.entities[t.entity]
-            words.setdefault(t.pos, {})["entity"] = {
-                "key": t.entity, "name": entity.name, "name_ar": entity.name_ar,
-                "kind": entity.kind, "ambiguous": t.ambiguous,
-                "start": t.startchar, "end": t.endchar, "term": t.text,
-            }
+            words.setdefault(t.pos, {})["entity"] = entity_dict(
+                entity, ambiguous=t.ambiguous, start=t.startchar, end=t.endchar, term=t.text)
             continue
         entry = words.setdefault(t.pos, {})
         if t.kind == "exact":
@@ -164,6 +162,7 @@ def health():
     return jsonify({
         "ok": True,
         "status": "stale" if stale else "ok",
+        "engine": info.engine,
         "documents": info.documents,
         "index_version": info.generation,
         "index_folder": info.folder,

@@ -19,6 +19,8 @@ from service.problems import BadRequest, HeadersTooLarge, UnsupportedMediaType, 
 
 #: The parameters that may be JSON numbers in a body.
 NUMBERS = ("page", "per_page", "year")
+#: Fields that may be JSON booleans.
+FLAG_FIELDS = ("explain",)
 #: Deepest nesting of a JSON body: a batch of documents is three levels deep
 #: ({"documents": [{...}]}).
 MAX_JSON_DEPTH = 8
@@ -70,7 +72,7 @@ def depth(value) -> int:
 def json_args(request: Request, fields: tuple[str, ...] = SEARCH_FIELDS,
               lists: tuple[str, ...] = ("without",)) -> MultiDict:
     """A JSON object body as query-string arguments: strings as they are, whole
-    numbers as their digits, ``null`` as absent, and for the names in ``lists`` a
+    numbers as their digits, booleans as ``true``/``false``, ``null`` as absent, and for the names in ``lists`` a
     list of strings as the name repeated.
 
     :raises BadRequest: naming every field that is unknown or of the wrong type.
@@ -96,9 +98,12 @@ def json_args(request: Request, fields: tuple[str, ...] = SEARCH_FIELDS,
             out.add(name, value)
         elif name in NUMBERS and isinstance(value, int) and not isinstance(value, bool):
             out.add(name, str(value))
+        elif name in FLAG_FIELDS and isinstance(value, bool):
+            out.add(name, "true" if value else "false")
         else:
             errors.append(f"{name} must be a string" + (" or a whole number"
-                          if name in NUMBERS else ""))
+                          if name in NUMBERS else " or a boolean" if name in FLAG_FIELDS
+                          else ""))
     if errors:
         raise BadRequest(*errors)
     return out

@@ -12,8 +12,8 @@ The bound is ``RESULT_CACHE_SIZE`` answers of the default page size: an answer
 weighs one unit per ``DEFAULT_PER_PAGE`` results (at least one), so a client asking
 for ``per_page=50`` cannot make the cache five times bigger than its setting says.
 
-``service.docsets`` keeps its bit sets and postings arrays in the same kind of
-cache, with one generation and weights in bytes.
+An engine may keep its own data in the same kind of cache (the embedded engine's
+bit sets and postings arrays), with one generation and weights in bytes.
 """
 
 import threading

@@ -9,13 +9,15 @@ show it. ``fahras`` is the process's ``service.Fahras`` state; the
 API's views and the pages both call these, so neither calls the other.
 """
 
+from index import writes
 from index.language import guess_language
 from index.spans import SpanFinder
 from service.deadline import Deadline
 from service.params import parse_search_params
 from service.problems import BadRequest, NotFound
 from service.query import BuiltQuery, NoSearchableWords, QueryBuilder, QueryTooLarge, Weights
-from service.search import result_dict, run_search
+from service.plan import as_dict
+from service.search import bonus_description, result_dict, run_search
 from service.snippets import mark
 from service.suggest import did_you_mean
 from service.syntax import parse_query
@@ -43,23 +45,28 @@ def build_query(q: str, fahras, searcher, without: frozenset[str] = frozenset(),
                            max_terms=fahras.settings["MAX_QUERY_TERMS"],
                            names=fahras.names(), documents=searcher.doc_count(),
                            articles=lambda term: searcher.doc_frequency("body", term),
-                           texts=lambda term, n: texts_holding(searcher, term, n))
+                           texts=searcher.texts_holding)
     try:
         return builder.build(parse_query(q))
     except (NoSearchableWords, QueryTooLarge) as error:
         raise BadRequest(str(error)) from None
 
 
-def texts_holding(searcher, term: str, n: int) -> list[str]:
-    """The bodies of the first ``n`` documents whose body holds ``term``."""
-    if not searcher.doc_frequency("body", term):
-        return []
-    matcher = searcher.postings("body", term)
-    texts = []
-    while matcher.is_active() and len(texts) < n:
-        texts.append(searcher.stored_fields(matcher.id()).get("body", ""))
-        matcher.next()
-    return texts
+def write_documents(fahras, items: list):
+    """Add or replace documents in one commit, with the index's engine (``ENGINE``
+    when there is no index yet: ``index.writes``).
+
+    :raises index.store.WriterBusy: another writer held the index past ``WRITE_TIMEOUT``.
+    """
+    return writes.write_documents(items, fahras.settings["INDEX_DIR"], fahras.config_resources,
+                                  engine=fahras.settings["ENGINE"],
+                                  timeout=fahras.settings["WRITE_TIMEOUT"])
+
+
+def delete_document(fahras, doc_id: str) -> bool:
+    """Delete one document with the index's engine; True when it was there."""
+    return writes.delete_document(doc_id, fahras.settings["INDEX_DIR"],
+                                  timeout=fahras.settings["WRITE_TIMEOUT"])
 
 
 def span_finder(fahras, built: BuiltQuery) -> SpanFinder:
@@ -85,7 +92,7 @@ def document_view(fahras, doc_id: str, q: str = "") -> dict:
     deadline = Deadline(fahras.settings["SEARCH_TIME_LIMIT"] or None)
     built, stored = fahras.handle.run(
         lambda searcher: (build_query(q, fahras, searcher, deadline=deadline) if q else None,
-                          searcher.document(id=doc_id)))
+                          searcher.document(doc_id)))
     if stored is None:
         raise NotFound(f"no document with id {doc_id!r}")
     out = result_dict(stored, fahras.handle.resources.gazetteer, body=stored["body"])
@@ -110,14 +117,14 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
     built = build_query(params.q, fahras, searcher, params.without, deadline)
     prefer_lang = preferred_language(fahras, guess.lang, built)
     page = run_search(searcher, built, params, find_spans=span_finder(fahras, built).find,
-                      gazetteer=resources.gazetteer, docsets=fahras.handle.docsets,
+                      gazetteer=resources.gazetteer,
                       prefer_lang=prefer_lang, deadline=deadline,
                       snippet_chars=fahras.settings["SNIPPET_CHARS"],
                       snippet_fragments=fahras.settings["SNIPPET_FRAGMENTS"])
     correction = None
     if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
         correction = did_you_mean(searcher, resources, params.q, deadline)
-    return {
+    answer = {
         "ok": True,
         "total": page.total,
         "total_relation": page.total_relation,
@@ -143,6 +150,14 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
         "results": page.results,
         "facets": page.facets,
     }
+    if params.explain:
+        answer["query"]["plan"] = {
+            "scored": as_dict(built.ranked(page.match == "all")),
+            "rules": bonus_description(built, prefer_lang),
+            "terms": built.terms,
+            "highlight_terms": sorted(built.highlight_terms),
+        }
+    return answer
 
 
 def preferred_language(fahras, lang: str, built) -> str | None:

@@ -12,9 +12,10 @@ document within ``MAX_DOCUMENT_CHARS``, ``MAX_TITLE_CHARS`` and
 ``MAX_DOCUMENT_WORDS`` (the build's limits): past one it is rejected, and a request
 whose every document is too large gets 413.
 
-Whoosh allows one writer: writes are serialised by its lock (across gunicorn
-workers); a request that waits longer than ``WRITE_TIMEOUT`` gets 503 with
-``Retry-After``. Readers are never blocked. The writing process refreshes its
+Each engine allows one writer: writes are serialised by its lock (across gunicorn
+workers; ``index.store.WriterBusy`` past the wait); a request that waits longer
+than ``WRITE_TIMEOUT`` gets 503 with ``Retry-After``. The index's own engine takes
+the write (``service.core.write_documents``; ``ENGINE`` when there is no index yet). Readers are never blocked. The writing process refreshes its
 searcher at once; other workers see the change within ``REFRESH_INTERVAL``.
 """
 
@@ -22,10 +23,10 @@ import hmac
 import threading
 
 from flask import Blueprint, current_app, jsonify, request
-from whoosh.index import LockError
 
 from index.readers import DocumentError, DocumentTooLarge, Limits, document_from_record
-from index.writer import delete_document, write_documents
+from index.store import WriterBusy
+from service.core import delete_document, write_documents
 from service.problems import (BadRequest, Forbidden, IndexUnavailable, NotFound,
                             PayloadTooLarge, Unauthorized)
 from service.bodies import read_json
@@ -75,8 +76,7 @@ def remove_document(doc_id: str):
     _authorise()
     app = _fahras()
     with _writer_slot():
-        deleted = delete_document(doc_id, app.settings["INDEX_DIR"],
-                                  timeout=app.settings["WRITE_TIMEOUT"])
+        deleted = delete_document(app, doc_id)
     if not deleted:
         raise NotFound(f"no document with id {doc_id!r}")
     app.handle.refresh_now()
@@ -102,8 +102,7 @@ def _validated(records: list) -> list:
 def _write(items: list):
     app = _fahras()
     with _writer_slot():
-        result = write_documents(items, app.settings["INDEX_DIR"], app.config_resources,
-                                 timeout=app.settings["WRITE_TIMEOUT"])
+        result = write_documents(app, items)
     app.handle.refresh_now()
     body = {"ok": True, "added": result.added, "updated": result.updated,
             "unchanged": result.unchanged, "rejected": result.rejected}
@@ -116,7 +115,7 @@ def _write(items: list):
 
 
 class _writer_slot:
-    """One writer per process at a time; Whoosh's lock covers the other processes."""
+    """One writer per process at a time; the engine's lock covers the other processes."""
 
     def __enter__(self):
         timeout = _fahras().settings["WRITE_TIMEOUT"]
@@ -126,7 +125,7 @@ class _writer_slot:
 
     def __exit__(self, kind, error, trace):
         _LOCK.release()
-        if isinstance(error, LockError):
+        if isinstance(error, WriterBusy):
             raise _busy() from None
         return False
 

@@ -8,6 +8,11 @@ matches its schema, no 5xx).
 
 from typing import Any
 
+from config.settings import SETTINGS
+
+#: The engines an index may be served by (the ENGINE setting's values).
+ENGINES = next(s.choices for s in SETTINGS if s.name == "ENGINE")
+
 VERSION = "1.0.0"
 
 
@@ -103,6 +108,14 @@ def build_spec(settings: dict) -> dict:
                                               "description": "escaped; only <mark>",
                                               "example": "…مدينة <mark>خانكيندي</mark>، عاصمة…"},
                                   "score": {"type": "number", "nullable": True},
+                                  "explain": {
+                                      "type": "object", "required": ["matched"],
+                                      "description": "with explain=true: the plan's terms "
+                                                     "this document holds",
+                                      "properties": {"matched": {"type": "array", "items": {
+                                          "type": "object", "required": ["field", "text"],
+                                          "properties": {"field": {"type": "string"},
+                                                         "text": {"type": "string"}}}}}},
                                   "highlight_truncated": {
                                       "type": "boolean",
                                       "description": "true when the highlights come from the "
@@ -206,6 +219,9 @@ def build_spec(settings: dict) -> dict:
                                   "default": "relevance"}),
         _query("without", "An expansion id to leave out (repeatable).",
                {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}),
+        _query("explain", "Add the query plan (query.plan) and, to each result, the plan's "
+                          "terms it holds (explain.matched).",
+               {"type": "boolean", "default": False}),
     ]
     schemas["SearchRequest"] = {
         "type": "object", "required": ["q"], "additionalProperties": False,
@@ -309,7 +325,9 @@ def build_spec(settings: dict) -> dict:
                 "summary": "Index state: documents, version, fingerprints, stale",
                 "responses": {"200": {"description": "Healthy", "content": {"application/json": {
                     "schema": {"type": "object", "required": ["ok", "status", "documents",
-                                                              "stale"]}}}},
+                                                              "stale", "engine"],
+                               "properties": {"engine": {"type": "string",
+                                                         "enum": list(ENGINES)}}}}}},
                     **_error_responses(503)}}},
         },
         "components": {

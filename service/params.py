@@ -17,7 +17,7 @@ SORTS = ("relevance", "date", "oldest")
 MAX_WITHOUT = 50
 #: The parameters of a search (and of ``bodies.json_args`` bodies for it).
 SEARCH_FIELDS = ("q", "page", "per_page", "lang", "place", "source", "year", "from", "to",
-                 "sort", "without")
+                 "sort", "without", "explain")
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,13 @@ class SearchParams:
     date_from: str | None = None
     date_to: str | None = None
     sort: str = "relevance"
+    #: show the query plan in the answer (``query.plan``)
+    explain: bool = False
 
 
 def parse_search_params(args: Mapping, settings: dict, known_entities) -> SearchParams:
     """Read and check ``q``, ``page``, ``per_page``, ``lang``, ``place``, ``source``,
-    ``year``, ``from``, ``to``, ``sort`` and ``without``.
+    ``year``, ``from``, ``to``, ``sort``, ``without`` and ``explain``.
 
     :raises BadRequest: naming every parameter that is wrong.
     """
@@ -73,11 +75,26 @@ def parse_search_params(args: Mapping, settings: dict, known_entities) -> Search
     if len(without) > MAX_WITHOUT or any(len(w) > 200 for w in without):
         errors.append(f"without may be given at most {MAX_WITHOUT} times, "
                       "each at most 200 characters")
+    explain = _flag(args, "explain", errors)
     if errors:
         raise BadRequest(*errors)
     return SearchParams(q=q.strip(), page=page, per_page=per_page, lang=lang, place=place,
                         without=frozenset(without), source=source, year=year,
-                        date_from=date_from, date_to=date_to, sort=sort)
+                        date_from=date_from, date_to=date_to, sort=sort, explain=explain)
+
+
+#: How a yes/no parameter may be written (the first of each pair is yes).
+FLAGS = {"true": True, "1": True, "false": False, "0": False, "": False}
+
+
+def _flag(args: Mapping, name: str, errors: list[str]) -> bool:
+    raw = _single(args, name, errors)
+    if raw is None:
+        return False
+    if raw.lower() not in FLAGS:
+        errors.append(f"{name} must be true or false")
+        return False
+    return FLAGS[raw.lower()]
 
 
 def _date(args: Mapping, name: str, errors: list[str]) -> str | None:

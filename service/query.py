@@ -1,9 +1,10 @@
-"""Turn parsed query items into a Whoosh query, with every expansion it used.
+"""Turn parsed query items into a query plan (``service.plan``), with every expansion
+it used.
 
 Query text is analysed by the index's own analyzer, so query and documents agree
 on normalisation, clitics, stems and gazetteer names. One word becomes::
 
-    Or(stem, "=exact form" ^ EXACT_WEIGHT, "@entity" ^ ENTITY_WEIGHT)
+    AnyOf(stem, "=exact form" ^ EXACT_WEIGHT, "@entity" ^ ENTITY_WEIGHT)
 
 in the title (^ TITLE_WEIGHT) and the body, so a document with the word as typed
 ranks above one matched through its stem, and both above one matched only through
@@ -11,12 +12,13 @@ another spelling of a name. Consecutive words are analysed together, so a name o
 several words (ناغورنو كاراباخ, Nagorno Karabakh) is one unit: its words, or its
 entity term. Units are ANDed (the caller falls back to OR when nothing matches them
 all) and words standing close together in a document add a proximity bonus. A
-quoted phrase is a ``Sequence`` whose slots also accept a one-word name's entity
+quoted phrase is a ``Phrase`` whose slots also accept a one-word name's entity
 term, so "ممر لاتشين" finds ممر لاسين.
 
 Across languages (``service.translate``): a word or phrase with a glossary or
-dictionary translation becomes ``Or(its own query, translation ^ GLOSSARY_WEIGHT or
-DICTIONARY_WEIGHT)``; translations of several words are phrase queries. A word that
+dictionary translation becomes ``AnyOf(its own query, Best(its translations))``, the
+translations' terms weighed by GLOSSARY_WEIGHT or DICTIONARY_WEIGHT; translations of
+several words are phrases. A word that
 looks like a name but is in no gazetteer also searches the ``names`` field by its
 cross-script consonant key (^ PHONETIC_WEIGHT). All these weights are below 1.
 
@@ -43,8 +45,6 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from whoosh import query as wq
-from whoosh.analysis import Analyzer
 
 from index.analysis import ENTITY_PREFIX
 from index.lexicon import word_key
@@ -52,8 +52,11 @@ from index.normalize import normalize_word
 from index.resources import Resources
 from index.tokens import iter_words
 from index.translit import name_key, skeletons
+from service import plan
 from service.deadline import TERM_LIMIT, Deadline
 from service.names import NameSpellings, Spelling
+from service.plan import AnyOf, Node, Phrase, Term, all_of, any_of, best_of, term_count
+from service.shapes import entity_dict
 from service.syntax import Item
 from service.translate import GLOSSARY_SENSES as GLOSSARY_SYNONYMS
 from service.translate import TranslationMatch, Translator, choose_senses
@@ -88,21 +91,6 @@ class NoSearchableWords(ValueError):
 
 class QueryTooLarge(ValueError):
     """The words typed alone make more terms than ``MAX_QUERY_TERMS``."""
-
-
-def term_count(q: wq.Query | None) -> int:
-    """The terms a query looks up: each term, each word of a phrase.
-
-    >>> term_count(wq.Or([wq.Term("body", "a"), wq.Phrase("body", ["b", "c"])]))
-    3
-    """
-    if q is None:
-        return 0
-    if isinstance(q, wq.Term):
-        return 1
-    if isinstance(q, wq.Phrase):
-        return len(q.words)
-    return sum(term_count(sub) for sub in q.children())
 
 
 @dataclass(frozen=True)
@@ -181,12 +169,12 @@ class Expansion:
 
 @dataclass
 class BuiltQuery:
-    """The Whoosh queries for one user query, and what went into them."""
+    """The query plans of one user query, and what went into them."""
 
-    all_units: wq.Query
-    any_unit: wq.Query
-    excluded: wq.Query | None
-    proximity: wq.Query | None
+    all_units: Node
+    any_unit: Node
+    excluded: Node | None
+    proximity: Node | None
     #: The focus entities' keys and FOCUS_WEIGHT: a document mentioning one scores
     #: ``(1 + FOCUS_WEIGHT) × score + FOCUS_WEIGHT × (focus entities it mentions)``.
     focus: tuple[tuple[str, ...], float] | None
@@ -204,25 +192,25 @@ class BuiltQuery:
         return term_count(self.any_unit if self.has_alternatives else self.all_units) + \
             term_count(self.excluded) + term_count(self.proximity)
 
-    def matching(self, require_all: bool = True) -> wq.Query:
+    def matching(self, require_all: bool = True) -> Node:
         """The documents to find: all (or any) units, less the exclusions."""
         base = self.all_units if require_all else self.any_unit
         if self.excluded is not None:
-            base = wq.AndNot(base, self.excluded)
+            base = plan.Not(base, self.excluded)
         return base
 
-    def ranked(self, require_all: bool = True) -> wq.Query:
+    def ranked(self, require_all: bool = True) -> Node:
         """The query to score: ``matching`` with the proximity bonus.
 
         It matches exactly what ``matching`` matches. The focus bonus (``focus``) is
-        applied by the caller (``service.boost``), from a set of documents computed
-        once, rather than as a second run of this query.
+        applied by the engine (``service.engines.Bonus``), not as a second run of
+        this query.
         """
         base = self.all_units if require_all else self.any_unit
         if self.proximity is not None:
-            base = wq.AndMaybe(base, self.proximity)
+            base = plan.Maybe(base, self.proximity)
         if self.excluded is not None:
-            base = wq.AndNot(base, self.excluded)
+            base = plan.Not(base, self.excluded)
         return base
 
     @property
@@ -252,7 +240,10 @@ def expansion_id(source: str, subject: str, language: str | None = None) -> str:
 
 
 class QueryBuilder:
-    """Builds Whoosh queries with the analyzer and resources of the open index.
+    """Builds query plans with the analyzer and resources of the open index.
+
+    :param analyzer: the index's analyzer (``index.analysis.fahras_analyzer``), called
+        as ``analyzer(text, mode="query")``.
 
     :param frequency: document frequency of a term in the body field (to choose
         dictionary senses); without it every sense counts as present.
@@ -269,7 +260,7 @@ class QueryBuilder:
         see a transliteration written in them).
     """
 
-    def __init__(self, analyzer: Analyzer, resources: Resources, weights: Weights, *,
+    def __init__(self, analyzer, resources: Resources, weights: Weights, *,
                  translator: Translator | None = None,
                  frequency: Callable[[str], int] | None = None,
                  without: frozenset[str] = frozenset(),
@@ -318,8 +309,8 @@ class QueryBuilder:
         return built
 
     def _build(self, items: list[Item]) -> BuiltQuery:
-        positives: list[wq.Query] = []
-        negatives: list[wq.Query] = []
+        positives: list[Node] = []
+        negatives: list[Node] = []
         words: list[Word] = []
         language_words: list[Word] = []
         has_or = False
@@ -350,8 +341,8 @@ class QueryBuilder:
             raise NoSearchableWords("q has no word to search for "
                                     "(only stop words, punctuation or exclusions)")
         return BuiltQuery(
-            all_units=positives[0] if len(positives) == 1 else wq.And(positives),
-            any_unit=positives[0] if len(positives) == 1 else wq.Or(positives),
+            all_units=plan.all_of(positives),
+            any_unit=plan.any_of(positives),
             excluded=_or_all(negatives) if negatives else None,
             proximity=None if has_or else self._proximity(words),
             focus=self._focus(),
@@ -405,7 +396,7 @@ class QueryBuilder:
 
     # -- one unit, one phrase ------------------------------------------------------
 
-    def _unit_query(self, unit: _Unit, scale: float = 1.0, expand: bool = True) -> wq.Query:
+    def _unit_query(self, unit: _Unit, scale: float = 1.0, expand: bool = True) -> Node:
         parts = []
         for name, field_weight in self._fields(scale):
             if not unit.ambiguous:
@@ -424,43 +415,43 @@ class QueryBuilder:
                              or self._name_key_terms(word, scale))
             elif not word.ambiguous:
                 parts.extend(self._entity_spelling_terms(word, scale))
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+        return any_of(parts)
 
-    def _phrase_query(self, units: list[_Unit], scale: float = 1.0) -> wq.Query:
+    def _phrase_query(self, units: list[_Unit], scale: float = 1.0) -> Node:
         words = [w for u in units for w in u.words]
         gaps = words[-1].pos - words[0].pos + 1 - len(words)
         parts = []
         for name, field_weight in self._fields(scale):
             slots = [self._word_query(name, w, 1.0, literal=True) for w in words]
-            parts.append(wq.Sequence(slots, slop=1 + gaps, boost=field_weight))
+            parts.append(Phrase(name, tuple(slots), slop=1 + gaps, boost=field_weight))
             if len(units) == 1 and units[0].entity and not units[0].ambiguous:
                 parts.append(self._entity_term(name, units[0].entity, field_weight))
-        return wq.Or(parts)
+        return AnyOf(tuple(parts))
 
     def _word_query(self, field_name: str, word: Word, field_weight: float, *,
-                    literal: bool = False, expand: bool = True) -> wq.Query:
+                    literal: bool = False, expand: bool = True) -> Node:
         if word.ambiguous and not literal:
             return self._entity_term(field_name, word.entity, field_weight)
         if word.exact and self._cut_name(word):
             # a name the stemmer would cut: its exact form only (ماكرون, not ماكر)
             self._terms.add(word.exact)
-            return wq.Term(field_name, word.exact, boost=field_weight)
-        subs = [wq.Term(field_name, word.stem, boost=field_weight)]
+            return Term(field_name, word.exact, boost=field_weight)
+        subs = [Term(field_name, word.stem, boost=field_weight)]
         self._terms.add(word.stem)
         if word.exact:
-            subs.append(wq.Term(field_name, word.exact, boost=field_weight * self.weights.exact))
+            subs.append(Term(field_name, word.exact, boost=field_weight * self.weights.exact))
             self._terms.add(word.exact)
         if word.entity:
             subs.append(self._entity_term(field_name, word.entity, field_weight))
             if expand:
                 self._note_entity(word.entity, word.ambiguous, word.surface)
-        return subs[0] if len(subs) == 1 else wq.Or(subs)
+        return any_of(subs)
 
-    def _entity_term(self, field_name: str, key: str, field_weight: float) -> wq.Term:
+    def _entity_term(self, field_name: str, key: str, field_weight: float) -> Term:
         self._terms.add(ENTITY_PREFIX + key)
-        return wq.Term(field_name, ENTITY_PREFIX + key, boost=field_weight * self.weights.entity)
+        return Term(field_name, ENTITY_PREFIX + key, boost=field_weight * self.weights.entity)
 
-    def _name_key_terms(self, word: Word, scale: float) -> list[wq.Query]:
+    def _name_key_terms(self, word: Word, scale: float) -> list[Node]:
         """Terms for a word that looks like a name but is in no gazetteer entry.
 
         Its skeleton searches the names written in the other script (and, for a Latin
@@ -477,14 +468,14 @@ class QueryBuilder:
         keys = [name_key(s, script) for s in found for script in scripts]
         self._name_keys.update(keys)
         self._note(Expansion(word.surface, "phonetic", weight, tuple(keys)))
-        terms: list[wq.Query] = [wq.Term(NAMES_FIELD, key, boost=weight) for key in keys]
+        terms: list[Node] = [Term(NAMES_FIELD, key, boost=weight) for key in keys]
         gazetteer = self.resources.gazetteer
         for skeleton in found:
             key = gazetteer.skeleton_keys.get(skeleton)
             if key and len(skeleton) >= MIN_FUZZY_CLASSES[word.script] and \
                     expansion_id("phonetic", key) not in self.without:
                 for name, field_weight in self._fields(weight):
-                    terms.append(wq.Term(name, ENTITY_PREFIX + key, boost=field_weight))
+                    terms.append(Term(name, ENTITY_PREFIX + key, boost=field_weight))
                 self._terms.add(ENTITY_PREFIX + key)
                 self._note_entity(key, False, word.surface, source="phonetic", weight=weight)
         return terms
@@ -561,7 +552,7 @@ class QueryBuilder:
                 whole >= NAME_FORM_SHARE * self.frequency(word.stem)
         return self._memo[key]
 
-    def _transliteration_terms(self, word: Word, scale: float) -> list[wq.Query]:
+    def _transliteration_terms(self, word: Word, scale: float) -> list[Node]:
         """Terms of a word's verified spellings in the other script.
 
         Each spelling is weighed so that its rarity does not lift it above the
@@ -586,14 +577,14 @@ class QueryBuilder:
             return []
         weight = self.weights.transliteration * scale
         best = _idf(spellings[0].documents, self.documents)
-        terms: list[wq.Query] = []
+        terms: list[Node] = []
         for spelling in spellings:
             share = min(1.0, best / _idf(spelling.documents, self.documents))
             # a less likely spelling counts less, so the articles of the likeliest
             # come first (غزة before جزاء for Gaza)
             share *= SPELLING_DECAY ** (spellings[0].score - spelling.score)
             for name, field_weight in self._fields(weight * share):
-                terms.append(wq.Term(name, spelling.term, boost=field_weight))
+                terms.append(Term(name, spelling.term, boost=field_weight))
             self._terms.add(spelling.term)
         self._note(Expansion(word.surface, "transliteration", weight,
                              tuple(s.text for s in spellings),
@@ -601,7 +592,7 @@ class QueryBuilder:
                              spellings=spellings))
         return terms
 
-    def _entity_spelling_terms(self, word: Word, scale: float) -> list[wq.Query]:
+    def _entity_spelling_terms(self, word: Word, scale: float) -> list[Node]:
         """Spellings of a gazetteer name in the other script that the gazetteer lacks
         (غوريس for Goris) still match, below the listed ones: its verified
         transliterations or, when none is verified, its name keys."""
@@ -613,7 +604,7 @@ class QueryBuilder:
         other = "ar" if word.script != "ar" else "latin"
         keys = [name_key(s, other) for s in skeletons(word.norm, word.script)]
         self._name_keys.update(keys)
-        return [wq.Term(NAMES_FIELD, key, boost=self.weights.phonetic * scale) for key in keys]
+        return [Term(NAMES_FIELD, key, boost=self.weights.phonetic * scale) for key in keys]
 
     def _fields(self, scale: float) -> Iterator[tuple[str, float]]:
         yield "title", self.weights.title * scale
@@ -621,17 +612,17 @@ class QueryBuilder:
 
     # -- translation ---------------------------------------------------------------
 
-    def _translated(self, units: list[_Unit]) -> list[wq.Query]:
+    def _translated(self, units: list[_Unit]) -> list[Node]:
         """Unit queries, each run of units with a translation ORed with it."""
         matches = {m.start: m for m in self._translate(units)}
-        out: list[wq.Query] = []
+        out: list[Node] = []
         i = 0
         while i < len(units):
             joined = self._joined_name(units, i)
             if joined:
                 # two Latin words the other script writes as one (New York: نيويورك)
                 own = _and_all(self._unit_query(u) for u in units[i:i + 2])
-                out.append(wq.Or([own, *joined]))
+                out.append(AnyOf((own, *joined)))
                 i += 2
                 continue
             match = matches.get(i)
@@ -641,11 +632,11 @@ class QueryBuilder:
                 continue
             own = _and_all(self._unit_query(u) for u in units[match.start:match.end])
             alternatives = self._translation_queries(units[match.start:match.end], match)
-            out.append(wq.Or([own, _best_of(alternatives)]) if alternatives else own)
+            out.append(AnyOf((own, best_of(alternatives))) if alternatives else own)
             i = match.end
         return out
 
-    def _joined_name(self, units: list[_Unit], i: int) -> list[wq.Query]:
+    def _joined_name(self, units: list[_Unit], i: int) -> list[Node]:
         """The verified transliterations of units ``i`` and ``i + 1`` written as one
         word, when both are single Latin words outside the gazetteer and the joined
         spelling is in at least ``NAME_FIRST_DOCUMENTS`` articles, else ``[]`` (the
@@ -662,13 +653,13 @@ class QueryBuilder:
             return []
         return self._transliteration_terms(word, 1.0)
 
-    def _phrase_with_translation(self, units: list[_Unit]) -> wq.Query:
+    def _phrase_with_translation(self, units: list[_Unit]) -> Node:
         phrase = self._phrase_query(units)
         matches = self._translate(units)
         if len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(units)):
             alternatives = self._translation_queries(units, matches[0])
             if alternatives:
-                return wq.Or([phrase, _best_of(alternatives)])
+                return AnyOf((phrase, best_of(alternatives)))
         return phrase
 
     def _translate(self, units: list[_Unit]) -> list[TranslationMatch]:
@@ -684,7 +675,7 @@ class QueryBuilder:
         return self.translator.find(words)
 
     def _translation_queries(self, units: list[_Unit], match: TranslationMatch
-                             ) -> list[wq.Query]:
+                             ) -> list[Node]:
         weight = self.weights.glossary if match.source == "glossary" else self.weights.dictionary
         name_first = match.source == "dictionary" and all(
             self._name_first(w) for u in units for w in u.words)
@@ -706,7 +697,7 @@ class QueryBuilder:
                                      language=language))
         return queries
 
-    def _add_text_query(self, queries: list[wq.Query], text: str, weight: float) -> bool:
+    def _add_text_query(self, queries: list[Node], text: str, weight: float) -> bool:
         """Add the query for a translation or synonym; False when it has no words."""
         units = self.analyse(text)
         if not units:
@@ -737,8 +728,7 @@ class QueryBuilder:
         self._note(Expansion(
             surface, source, self.weights.entity if weight is None else weight,
             tuple(s for s in entity.spellings if s != surface),
-            entity={"key": key, "name": entity.name, "name_ar": entity.name_ar,
-                    "kind": entity.kind, "ambiguous": ambiguous},
+            entity=entity_dict(entity, ambiguous=ambiguous),
         ))
 
     def _note(self, expansion: Expansion) -> None:
@@ -754,12 +744,13 @@ class QueryBuilder:
             return None
         return keys, self.weights.focus
 
-    def _proximity(self, words: list[Word]) -> wq.Query | None:
+    def _proximity(self, words: list[Word]) -> Node | None:
         stems = [w.stem for w in words]
         if len(stems) < 2:
             return None
-        return wq.Or([wq.Phrase(name, stems, slop=PROXIMITY_SLOP, boost=self.weights.phrase)
-                      for name in TEXT_FIELDS])
+        return AnyOf(tuple(Phrase(name, tuple(Term(name, stem) for stem in stems),
+                                  slop=PROXIMITY_SLOP, boost=self.weights.phrase)
+                           for name in TEXT_FIELDS))
 
 
 def _groups(items: list[Item]) -> Iterator[tuple[str, list[Item]]]:
@@ -806,17 +797,9 @@ def _other(language: str) -> str:
     return "en" if language == "ar" else "ar"
 
 
-def _best_of(queries: list[wq.Query]) -> wq.Query:
-    """Alternatives scored by the best match, not the sum: a document that uses three
-    senses of a translation is not three times as relevant."""
-    return queries[0] if len(queries) == 1 else wq.DisjunctionMax(queries)
+def _or_all(queries: Iterable[Node]) -> Node:
+    return any_of(list(queries))
 
 
-def _or_all(queries: Iterable[wq.Query]) -> wq.Query:
-    queries = list(queries)
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-
-def _and_all(queries: Iterable[wq.Query]) -> wq.Query:
-    queries = list(queries)
-    return queries[0] if len(queries) == 1 else wq.And(queries)
+def _and_all(queries: Iterable[Node]) -> Node:
+    return all_of(list(queries))

@@ -1,10 +1,11 @@
 """The one place that opens the index for serving: one searcher per process, refreshed.
 
 Opening a searcher per request costs several times the query itself, so the process
-keeps one and checks, at most every ``REFRESH_INTERVAL`` seconds, whether the index
-changed: a new commit or a rebuild swapped in (the index link points at another
-folder); either way a new searcher is opened, which is cheap for an index written
-with ``compound=False``. Searches run under
+keeps one (opened by ``service.engines.registry.open_searcher``, with the engine
+that wrote the folder) and checks, at most every ``REFRESH_INTERVAL`` seconds, whether the
+index changed: a new commit or a rebuild swapped in (the index link points at
+another folder); either way a new searcher is opened, which is cheap for both
+engines (an index of separate files, a database). Searches run under
 a lock: gunicorn's sync workers serve one request at a time anyway, and the lock
 keeps a threaded development server from sharing a searcher mid-search.
 """
@@ -17,15 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from whoosh.index import FileIndex
-from whoosh.searching import Searcher
-
 from index import store
-from index.analysis import resources_of
 from index.resources import Resources
-from service.docsets import DocSets
+from service.engines import Searcher
 from service.problems import IndexUnavailable
-from service.scoring import CachedLengthsBM25F
 
 log = logging.getLogger(__name__)
 BUILD_HINT = "build one with: python -m index build seeds/"
@@ -40,23 +36,29 @@ class IndexInfo:
     folder: str
     fingerprint: str
     gazetteer: str
+    #: which engine wrote the index (``service.engines``)
+    engine: str
 
 
 class IndexHandle:
     """A lazily opened index and its searcher, shared by the requests of one process."""
 
     def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0, *,
-                 docsets: DocSets | None = None) -> None:
+                 opener, options: dict | None = None) -> None:
+        """:param opener: ``opener(folder, caches, options)`` opens a searcher
+        (``service.engines.registry.open_searcher``)."""
+        self.opener = opener
         self.index_dir = Path(index_dir)
         self.refresh_interval = refresh_interval
         self._lock = threading.RLock()
-        self._ix: FileIndex | None = None
         self._folder: Path | None = None
         self._searcher: Searcher | None = None
         self._checked = 0.0
         self._in_use = 0
-        #: Per-segment document sets (facets, filters, bonuses), kept across refreshes.
-        self.docsets = docsets or DocSets()
+        #: The engine's options (``service.engines.open_searcher``: cache sizes).
+        self.options = options or {}
+        #: What an engine keeps across refreshes (its caches of per-segment sets).
+        self.caches: dict = {}
         #: Changes whenever another searcher is opened (a commit, delete or rebuild seen).
         self.generation = 0
 
@@ -78,10 +80,10 @@ class IndexHandle:
         """Call ``work(searcher)`` and return its result, retrying once on a fresh
         searcher when files of the index vanished underneath it.
 
-        Another process's commit may merge segments and delete their files; a searcher
-        opened before can then fail to open a file it reads lazily (a column): an
-        ``OSError``, or, where Whoosh finds the column gone, a ``None`` it then uses
-        (a ``TypeError``). Any error on a searcher that is no longer the index's
+        Another process's commit may merge segments and delete their files, or move
+        a database past the revision a searcher reads; a searcher opened before can
+        then fail to read what it reads lazily: an ``OSError``, or another error of
+        the engine's (a column found gone and used as ``None``: a ``TypeError``). Any error on a searcher that is no longer the index's
         latest is taken for that, and the retry sees the new state; the same error
         on a current searcher is a bug and goes up as it is.
 
@@ -105,36 +107,29 @@ class IndexHandle:
     @property
     def resources(self) -> Resources:
         """The resources the open index was built with."""
-        return resources_of(self._schema()["body"].analyzer)
+        with self._lock:
+            self._ensure_fresh()
+            return self._searcher.resources
 
     @property
     def analyzer(self):
         """The analyzer of the open index's text fields."""
-        return self._schema()["body"].analyzer
-
-    @property
-    def names_analyzer(self):
-        """The analyzer of the open index's ``names`` field (cross-script name keys)."""
-        return self._schema()["names"].analyzer
-
-    def _schema(self):
-        # The searcher's schema is in memory; FileIndex.schema reads the index's table
-        # of contents from disk at every access.
         with self._lock:
             self._ensure_fresh()
-            return self._searcher.schema
+            return self._searcher.analyzer
 
     def info(self) -> IndexInfo:
         """Describe the open index."""
         with self._lock:
             self._ensure_fresh()
-            resources = resources_of(self._searcher.schema["body"].analyzer)
+            resources = self._searcher.resources
             return IndexInfo(
                 documents=self._searcher.doc_count(),
-                generation=self._ix.latest_generation(),
+                generation=self._searcher.generation(),
                 folder=str(self._folder),
                 fingerprint=resources.fingerprint,
                 gazetteer=resources.gazetteer.digest[:16],
+                engine=self._searcher.engine,
             )
 
     def refresh_now(self) -> None:
@@ -147,7 +142,7 @@ class IndexHandle:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
-            self._ix = self._searcher = self._folder = None
+            self._searcher = self._folder = None
             self.generation += 1
 
     def _ensure_fresh(self) -> None:
@@ -179,11 +174,10 @@ class IndexHandle:
                                    index_dir=str(self.index_dir)) from None
 
     def _open(self, folder: Path) -> None:
-        ix = store.open_index(folder)
-        searcher = ix.searcher(weighting=CachedLengthsBM25F(self.docsets))
+        searcher = self.opener(folder, self.caches, self.options)
         if self._searcher is not None:
             self._searcher.close()
-        self._ix, self._searcher, self._folder = ix, searcher, folder
+        self._searcher, self._folder = searcher, folder
         self.generation += 1
 
 

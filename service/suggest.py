@@ -5,20 +5,20 @@ and answers from the gazetteer and the index's own vocabulary, normalised the sa
 way as search, so a prefix typed without hamza (اذرب) still finds أذربيجان.
 ``did_you_mean`` proposes a correction for a query that found little, trying first
 the letters Arabic writers confuse (ض/ظ, ذ/ز, ث/س, ص/س, ط/ت, ق/ك; ة/ه and ى/ي are
-already folded by normalisation), then Whoosh's edit-distance corrector over the
-index's terms.
+already folded by normalisation), then the engine's edit-distance corrections from the
+index's terms (``service.engines``).
 """
 
 import bisect
 from dataclasses import dataclass
-
-from whoosh.searching import Searcher
 
 from index.analysis import EXACT_PREFIX
 from index.normalize import normalize_text
 from index.resources import Resources
 from index.tokens import iter_words
 from service.deadline import Deadline
+from service.engines import Searcher
+from service.shapes import entity_dict
 
 #: Pairs of letters that Arabic writers confuse, each way.
 CONFUSIONS = (("ض", "ظ"), ("ذ", "ز"), ("ث", "س"), ("ص", "س"), ("ط", "ت"), ("ق", "ك"))
@@ -72,31 +72,22 @@ class Suggester:
                 entity = self.resources.gazetteer.entities[spelling.entity]
                 found[spelling.entity] = {
                     "text": spelling.text, "kind": "entity",
-                    "entity": {"key": entity.key, "name": entity.name,
-                               "name_ar": entity.name_ar, "kind": entity.kind},
+                    "entity": entity_dict(entity),
                     "also": [s for s in (entity.name, entity.name_ar) if s != spelling.text],
                 }
         return list(found.values())
 
     @staticmethod
     def _terms(searcher: Searcher, prefix: str) -> list[dict]:
-        reader = searcher.reader()
-        counted = []
-        for term in reader.expand_prefix("body", EXACT_PREFIX + prefix):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            counted.append((reader.doc_frequency("body", word), word[len(EXACT_PREFIX):]))
-            if len(counted) > 200:
-                break
+        counted = [(n, word[len(EXACT_PREFIX):]) for word, n in
+                   searcher.prefix_terms("body", EXACT_PREFIX + prefix, 201)]
         counted.sort(key=lambda item: (-item[0], item[1]))
         return [{"text": word, "kind": "word", "documents": n} for n, word in counted[:MAX_TERMS]]
 
     @staticmethod
     def _titles(searcher: Searcher, prefix: str) -> list[dict]:
-        from whoosh import query as wq
-
-        query = wq.Or([wq.Prefix("title", prefix), wq.Prefix("title", EXACT_PREFIX + prefix)])
-        results = searcher.search(query, limit=MAX_TITLES)
-        return [{"text": hit["title"], "kind": "title", "id": hit["id"]} for hit in results]
+        found = searcher.titles_with_prefix([prefix, EXACT_PREFIX + prefix], MAX_TITLES)
+        return [{"text": hit["title"], "kind": "title", "id": hit["id"]} for hit in found]
 
 
 def did_you_mean(searcher: Searcher, resources: Resources, text: str,
@@ -135,14 +126,9 @@ def _best_correction(searcher: Searcher, resources: Resources, norm: str,
                         candidates.add(norm[:i] + y + norm[i + 1:])
     swaps = set(candidates)
     bare = resources.split(norm, script)[0]
-    # Each segment's corrector walks its term list with an automaton; over several
-    # segments Whoosh's corrector would compute the edit distance to every term of
-    # the index in Python (seconds at 100,000 documents).
-    for leaf, _ in searcher.leaf_searchers():
-        for suggestion in leaf.corrector("body").suggest(EXACT_PREFIX + bare, limit=3,
-                                                         maxdist=1):
-            if suggestion.startswith(EXACT_PREFIX):
-                candidates.add(suggestion[len(EXACT_PREFIX):])
+    for suggestion in searcher.corrections("body", EXACT_PREFIX + bare, 3):
+        if suggestion.startswith(EXACT_PREFIX):
+            candidates.add(suggestion[len(EXACT_PREFIX):])
     # Most frequent first; on a tie a letter swap, which keeps the word as typed.
     scored = [(_frequency(searcher, resources, c, script), c in swaps, c)
               for c in candidates if c != norm]

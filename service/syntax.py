@@ -7,7 +7,7 @@
 
 Anything else is text: a lone quote is dropped, a bare ``-`` or a leading or
 trailing ``OR`` is an ordinary character or word, ``*`` and ``?`` are punctuation.
-User text is never handed to Whoosh's own query parser.
+User text is never handed to an engine's own query parser.
 """
 
 import re

@@ -1,10 +1,16 @@
-"""Shared fixtures: resources from config/, a small index from seeds/ plus fixtures, the app."""
+"""Shared fixtures: resources from config/, a small index from seeds/ plus fixtures, the app.
+
+A test module that sets ``PER_ENGINE = True`` runs each of its tests once per engine
+(``ENGINES``): its ``index_dir`` is built, and its apps write, with that engine.
+Every other module runs on the default engine, Whoosh.
+"""
 
 import pytest
 
 from index.readers import read_documents
 from index.resources import Resources
 from index.writer import build_index
+from index.xapian_writer import build_xapian_index
 
 from tests.support import FIXTURES, ROOT, SEEDS
 
@@ -21,15 +27,34 @@ def analyzer(resources):
     return fahras_analyzer(resources)
 
 
+ENGINES = ("whoosh", "xapian")
+
+
+def pytest_generate_tests(metafunc):
+    if "engine" in metafunc.fixturenames and getattr(metafunc.module, "PER_ENGINE", False):
+        metafunc.parametrize("engine", ENGINES, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def index_dir(tmp_path_factory, resources):
-    path = tmp_path_factory.mktemp("index") / "index"
-    build_index(read_documents([SEEDS, FIXTURES]), path, resources)
+def engine(request):
+    """The engine of the test's index: each of ``ENGINES`` in a ``PER_ENGINE`` module."""
+    return getattr(request, "param", "whoosh")
+
+
+def build_with(engine: str):
+    """The build function of an engine."""
+    return build_xapian_index if engine == "xapian" else build_index
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, resources, engine):
+    path = tmp_path_factory.mktemp(f"index-{engine}") / "index"
+    build_with(engine)(read_documents([SEEDS, FIXTURES]), path, resources)
     return path
 
 
 @pytest.fixture()
-def make_app():
+def make_app(engine):
     """Create apps with settings overrides; their open indexes are closed afterwards."""
     from service import create_app
 
@@ -37,7 +62,7 @@ def make_app():
 
     def make(**settings):
         app = create_app({"TESTING": True, "REFRESH_INTERVAL": 0.0, "RATE_LIMIT": 0,
-                          **settings})
+                          "ENGINE": engine, **settings})
         apps.append(app)
         return app
 

@@ -2,6 +2,9 @@
 
 from tests.support import ids, search
 
+#: run once per engine (tests/conftest.py)
+PER_ENGINE = True
+
 
 def expansions(body, source):
     return [e for e in body["query"]["expansions"] if e["source"] == source]

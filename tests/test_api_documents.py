@@ -7,6 +7,9 @@ import pytest
 
 from tests.support import assert_error_envelope
 
+#: run once per engine (tests/conftest.py)
+PER_ENGINE = True
+
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

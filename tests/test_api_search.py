@@ -4,6 +4,9 @@ import pytest
 
 from tests.support import assert_error_envelope, ids, search
 
+#: run once per engine (tests/conftest.py)
+PER_ENGINE = True
+
 
 def test_success_envelope(client):
     body = search(client, q="كاراباخ")

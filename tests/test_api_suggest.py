@@ -3,6 +3,9 @@
 from tests.support import assert_error_envelope
 from tests.support import search
 
+#: run once per engine (tests/conftest.py)
+PER_ENGINE = True
+
 
 def suggestions(client, q):
     response = client.get("/api/suggest", query_string={"q": q})

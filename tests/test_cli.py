@@ -76,6 +76,7 @@ def test_stats_reports_documents_terms_and_freshness(tmp_path, capsys):
     capsys.readouterr()
     assert main(["stats", "--index-dir", str(tmp_path / "ix"), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
+    assert info["engine"] == "whoosh"
     assert info["documents"] == 1 and info["terms"]["body"] >= 2
     assert info["stale"] is False and info["size_bytes"] > 0
 
@@ -125,3 +126,101 @@ def test_rebuild_if_stale_rebuilds_an_index_it_cannot_read(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "cannot be read" in captured.err and captured.out.startswith("rebuilt")
     gc.collect()
+
+
+# ---------------------------------------------------------------- the Xapian engine
+
+
+def _two_documents(tmp_path):
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "1", "title": "قصف في باكو", "body": "قصف مدفعي على باكو"})
+                      + "\n" + json.dumps({"id": "2", "body": "يريفان"}) + "\n",
+                      encoding="utf-8")
+    return source
+
+
+def test_build_with_the_xapian_engine_then_stats_says_so(tmp_path, capsys):
+    source, index_dir = _two_documents(tmp_path), str(tmp_path / "ix")
+    assert main(["build", str(source), "--index-dir", index_dir, "--quiet",
+                 "--engine", "xapian"]) == 0
+    assert "(xapian): 2 added, 0 updated" in capsys.readouterr().out
+    assert main(["build", str(source), "--index-dir", index_dir, "--quiet",
+                 "--engine", "xapian"]) == 0
+    assert "0 added, 0 updated, 2 unchanged" in capsys.readouterr().out
+    assert main(["stats", "--index-dir", index_dir, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert (info["engine"], info["documents"], info["stale"]) == ("xapian", 2, False)
+    assert info["index_fingerprint"] == info["config_fingerprint"] and info["size_bytes"] > 0
+    main(["build", str(source), "--index-dir", str(tmp_path / "wh"), "--quiet",
+          "--engine", "whoosh"])
+    capsys.readouterr()
+    main(["stats", "--index-dir", str(tmp_path / "wh"), "--json"])
+    whoosh_info = json.loads(capsys.readouterr().out)
+    assert info["terms"] == whoosh_info["terms"] and info["terms"]["body"] >= 5
+    assert info["index_fingerprint"] == whoosh_info["index_fingerprint"]
+
+
+def test_the_engine_setting_is_the_default_engine(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("FAHRAS_ENGINE", "xapian")
+    source, index_dir = _two_documents(tmp_path), str(tmp_path / "ix")
+    assert main(["build", str(source), "--index-dir", index_dir, "--quiet"]) == 0
+    main(["stats", "--index-dir", index_dir, "--json"])
+    assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["engine"] == "xapian"
+
+
+@pytest.mark.parametrize(("first", "second"), [("whoosh", "xapian"), ("xapian", "whoosh")])
+def test_building_over_the_other_engine_s_index_needs_rebuild(tmp_path, capsys, first, second):
+    source, index_dir = _two_documents(tmp_path), str(tmp_path / "ix")
+    args = ["build", str(source), "--index-dir", index_dir, "--quiet", "--engine"]
+    assert main(args + [first]) == 0
+    capsys.readouterr()
+    assert main(args + [second]) == 2
+    error = capsys.readouterr().err
+    assert f"is a {first} index, not a {second} one" in error and "--rebuild" in error
+    main(["stats", "--index-dir", index_dir, "--json"])
+    assert json.loads(capsys.readouterr().out)["engine"] == first           # untouched
+    assert main(args + [second, "--rebuild"]) == 0
+    assert capsys.readouterr().out.startswith(f"rebuilt {index_dir} ({second}): 2 added")
+    main(["stats", "--index-dir", index_dir, "--json"])
+    assert json.loads(capsys.readouterr().out)["engine"] == second
+
+
+def test_rebuild_if_stale_rebuilds_an_index_of_the_other_engine(tmp_path, capsys):
+    source, index_dir = _two_documents(tmp_path), str(tmp_path / "ix")
+    args = ["build", str(source), "--index-dir", index_dir, "--quiet", "--rebuild-if-stale"]
+    assert main(args + ["--engine", "whoosh"]) == 0
+    capsys.readouterr()
+    assert main(args + ["--engine", "xapian"]) == 0
+    captured = capsys.readouterr()
+    assert "is a whoosh index; rebuilding it as a xapian index" in captured.err
+    assert captured.out.startswith("rebuilt")
+    assert main(args + ["--engine", "xapian"]) == 0
+    assert "2 unchanged" in capsys.readouterr().out                        # not stale now
+
+
+def test_a_stale_xapian_index_gets_rebuilt_if_stale(tmp_path, capsys, monkeypatch):
+    source, index_dir = _two_documents(tmp_path), str(tmp_path / "ix")
+    config = _copy_config(tmp_path)
+    monkeypatch.setenv("FAHRAS_CONFIG_DIR", str(config))
+    args = ["build", str(source), "--index-dir", index_dir, "--quiet", "--engine", "xapian"]
+    assert main(args) == 0
+    with open(config / "stopwords_en.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nwhereas\n")
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "a rebuild is due" in capsys.readouterr().out
+    main(["stats", "--index-dir", index_dir, "--json"])
+    assert json.loads(capsys.readouterr().out)["stale"] is True
+    assert main(args + ["--rebuild-if-stale"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("rebuilt") and "rebuild is due" not in out
+
+
+def test_delete_removes_documents_from_a_xapian_index(tmp_path, capsys):
+    source, index_dir = _two_documents(tmp_path), str(tmp_path / "ix")
+    main(["build", str(source), "--index-dir", index_dir, "--quiet", "--engine", "xapian"])
+    assert main(["delete", "1", "9", "--index-dir", index_dir]) == 1
+    out = capsys.readouterr().out
+    assert "deleted: 1" in out and "not found: 9" in out
+    main(["stats", "--index-dir", index_dir, "--json"])
+    assert json.loads(capsys.readouterr().out)["documents"] == 1

@@ -6,6 +6,9 @@ import pytest
 
 from tests.support import assert_error_envelope
 
+#: run once per engine (tests/conftest.py)
+PER_ENGINE = True
+
 BAD_QUERIES = [
     "", "   ", "x" * 10_000, " ".join(["حرب"] * 1000), "؟!…،.;:()[]{}", "في من على",
     '"', "OR OR", "-", "*", "?", "a\x00b", "\x01\x02\x1f", "\u200f\u202eكاراباخ\u202c",

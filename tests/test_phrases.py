@@ -1,4 +1,4 @@
-"""Phrases checked at chosen documents (``service.phrases``, ``DocSets.phrase_bits``)
+"""Phrases checked at chosen documents (``service.engines.whoosh_phrases``, ``DocSets.phrase_bits``)
 match where Whoosh's phrase matchers match.
 
 On random documents over several segments with deletions, for random ``Phrase``
@@ -18,10 +18,10 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
-import service.docsets
-import service.phrases
+import service.engines.whoosh_docsets
+import service.engines.whoosh_phrases
 from service.deadline import Deadline
-from service.docsets import DocSets, bits_mask, to_bits
+from service.engines.whoosh_docsets import DocSets, bits_mask, to_bits
 
 WORDS = "war peace ceasefire corridor drone border".split()
 
@@ -73,9 +73,9 @@ def _ids(bits: int, size: int) -> set[int]:
 @pytest.mark.parametrize("blocks", [True, False])
 def test_phrase_documents_are_whooshs_within_any_allowed_set(index, monkeypatch, ratio,
                                                              blocks):
-    monkeypatch.setattr(service.docsets, "PHRASE_READ_RATIO", ratio)
+    monkeypatch.setattr(service.engines.whoosh_docsets, "PHRASE_READ_RATIO", ratio)
     if not blocks:
-        monkeypatch.setattr(service.phrases, "_BLOCK_SKIP", ("no such attribute",))
+        monkeypatch.setattr(service.engines.whoosh_phrases, "_BLOCK_SKIP", ("no such attribute",))
     rng = random.Random(ratio + blocks)
     found_some = 0
     with index.searcher() as searcher:

@@ -1,8 +1,8 @@
-"""Ranking over arrays (``service.ranking``) gives Whoosh's scores and order.
+"""Ranking over arrays (``service.engines.whoosh_ranking``) gives Whoosh's scores and order.
 
 * On random query trees over three segments with deletions, with score rules, the
   ranking equals a reference built from Whoosh's own score of each term and phrase,
-  combined by the definitions in ``service.ranking``; where Whoosh's matchers are
+  combined by the definitions in ``service.engines.whoosh_ranking``; where Whoosh's matchers are
   right (no ``DisjunctionMax``, no ``AndNot``), it equals Whoosh's search itself.
 * Whoosh's ``DisjunctionMaxMatcher`` gives a document another document's score,
   and its ``AndMaybe`` matcher inside an ``And`` loses the optional clause's score;
@@ -26,12 +26,12 @@ from whoosh.query.spans import Span, bisect_spans
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import service.docsets
-import service.ranking
-from service.docsets import DocSets, read_postings
+import service.engines.whoosh_docsets
+import service.engines.whoosh_ranking
+from service.engines.whoosh_docsets import DocSets, read_postings
 from service.deadline import Deadline
-from service.phrases import _in_order_arrays, _skip_to, in_order
-from service.ranking import by_field, rank, scores_at
+from service.engines.whoosh_phrases import _in_order_arrays, _skip_to, in_order
+from service.engines.whoosh_ranking import by_field, rank, scores_at
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
 
@@ -62,7 +62,7 @@ def _random_query(rng: random.Random, depth: int = 0) -> wq.Query:
 
 def _reference(searcher, q) -> dict[int, float]:
     """Each document's score: Whoosh's own for a term or a phrase, combined as
-    ``service.ranking`` defines (a sum for Or and And, the best for DisjunctionMax)."""
+    ``service.engines.whoosh_ranking`` defines (a sum for Or and And, the best for DisjunctionMax)."""
     kind = type(q)
     if kind in (wq.Term, wq.Phrase, wq.Sequence):
         return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
@@ -266,7 +266,7 @@ def test_postings_read_by_block_equal_postings_read_one_by_one(segmented, monkey
     with segmented.searcher() as s:
         reader = s.leaf_searchers()[0][0].reader()
         by_block = {w: read_postings(reader, "body", w) for w in WORDS + ["absent"]}
-        monkeypatch.setattr(service.docsets, "_BLOCK_READER", ("no such attribute",))
+        monkeypatch.setattr(service.engines.whoosh_docsets, "_BLOCK_READER", ("no such attribute",))
         one_by_one = {w: read_postings(reader, "body", w) for w in WORDS + ["absent"]}
         for word in WORDS:
             matcher = reader.postings("body", word)
@@ -284,7 +284,7 @@ def test_postings_read_by_block_equal_postings_read_one_by_one(segmented, monkey
 def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented, skip,
                                                                       monkeypatch):
     if skip != "by bisection":
-        monkeypatch.setattr(service.ranking, "_BLOCK_SKIP", ("no such attribute",))
+        monkeypatch.setattr(service.engines.whoosh_ranking, "_BLOCK_SKIP", ("no such attribute",))
     docsets = DocSets()
     rng = random.Random(3)
     phrases = [wq.Phrase("body", rng.sample(WORDS, rng.randint(2, 3)), slop=rng.randint(1, 4),

@@ -2,11 +2,11 @@
 
 * ``service.search`` proximity rescoring: within the window, the order and scores
   are those of the proximity clause scored inside the query for every match
-  (``service.ranking``, itself held to Whoosh's scores in ``tests/test_ranking.py``).
-* ``service.docsets`` bit sets: ``matching`` finds exactly the documents Whoosh's
+  (``service.engines.whoosh_ranking``, itself held to Whoosh's scores in ``tests/test_ranking.py``).
+* ``service.engines.whoosh_docsets`` bit sets: ``matching`` finds exactly the documents Whoosh's
   matchers find, on random query trees over several segments with deletions made
   after the cache was filled; its cache stays within its byte bound.
-* ``service.docsets`` facets and totals: the counts of every facet and the total,
+* ``service.engines.whoosh_docsets`` facets and totals: the counts of every facet and the total,
   with and without filters, equal counting the stored fields of every matching
   document; they follow new segments after a write.
 * ``service.cache``: a repeated search is answered from the cache, a write empties
@@ -24,14 +24,16 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 import service.core
-import service.docsets as docsets_mod
+import service.engines.whoosh_docsets as docsets_mod
 import service.search
+from service.engines import whoosh_engine
 from service.cache import ResultCache
 from service.deadline import Deadline
-from service.docsets import DocSets, to_bits
+from service.engines.whoosh_docsets import DocSets, to_bits
+from service.engines.whoosh_query import to_whoosh
 from service.params import SearchParams
-from service.ranking import rank
-from service.scoring import CachedLengthsBM25F
+from service.engines.whoosh_ranking import rank
+from service.engines.whoosh_scoring import CachedLengthsBM25F
 from tests.support import search
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
@@ -61,10 +63,17 @@ PROXIMITY_QUERIES = ["وقف إطلاق النار", "Nagorno-Karabakh ceasefire
 def _scored_everywhere(searcher, built, require_all, docsets, prefer_lang):
     """Every match with the proximity clause scored inside the query (``built.ranked``)
     and the search's score rules, best first."""
-    matched, _ = service.search.matching(searcher, built, require_all, docsets)
-    rules = service.search.bonus_rules(built, docsets, prefer_lang)
-    hits, _ = rank(searcher, built.ranked(require_all), matched, rules, 10**6, docsets)
+    raw = searcher.raw
+    matched, _ = whoosh_engine.matching(raw, built.matching(require_all), docsets)
+    rules = whoosh_engine.bonus_rules(_request(built, 10, prefer_lang, require_all).bonus,
+                                      docsets)
+    hits, _ = rank(raw, to_whoosh(built.ranked(require_all)), matched, rules, 10**6, docsets)
     return [(h.docnum, h.score) for h in hits]
+
+
+def _request(built, per_page, prefer_lang, require_all):
+    return service.search.search_request(built, SearchParams(q="x", per_page=per_page),
+                                         prefer_lang, require_all=require_all)
 
 
 @pytest.mark.parametrize("prefer_lang", [None, "ar"])
@@ -77,13 +86,13 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
     with fahras.handle.searcher() as searcher:
         built = service.core.build_query(q, fahras, searcher)
         assert built.proximity is not None
-        matched, _ = service.search.matching(searcher, built, True, docsets)
+        matched, _ = whoosh_engine.matching(searcher.raw, built.matching(True), docsets)
         require_all = any(bits for _, _, bits in matched)
         if not require_all:
-            matched, _ = service.search.matching(searcher, built, False, docsets)
+            matched, _ = whoosh_engine.matching(searcher.raw, built.matching(False), docsets)
         deadline = Deadline(None)
-        got = service.search._ranked(searcher, built, SearchParams(q=q, per_page=50),
-                                     require_all, docsets, matched, prefer_lang, deadline)
+        got = whoosh_engine.ranked(searcher.raw, _request(built, 50, prefer_lang, require_all),
+                                   docsets, matched, deadline)
         everything = _scored_everywhere(searcher, built, require_all, docsets, prefer_lang)
     assert not deadline.cuts
     assert len(got) == len(everything) > 1
@@ -93,18 +102,18 @@ def test_proximity_in_the_rescore_window_ranks_as_scoring_it_everywhere(app, q, 
 
 @pytest.mark.parametrize("window", [1, 2, 3, 4])
 def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, window):
-    monkeypatch.setattr(service.search, "RESCORE_WINDOW", window)
+    monkeypatch.setattr(whoosh_engine, "RESCORE_WINDOW", window)
     fahras = app.extensions["fahras"]
     docsets = DocSets()
     q = "أذربيجان أرمينيا"
     with fahras.handle.searcher() as searcher:
         built = service.core.build_query(q, fahras, searcher)
-        matched, _ = service.search.matching(searcher, built, True, docsets)
-        got = service.search._ranked(searcher, built, SearchParams(q=q, per_page=1),
-                                     True, docsets, matched, "ar")
-        rules = service.search.bonus_rules(built, docsets, "ar")
-        without = [h.docnum for h in rank(searcher, built.matching(True), matched, rules,
-                                          10**6, docsets)[0]]
+        matched, _ = whoosh_engine.matching(searcher.raw, built.matching(True), docsets)
+        request = _request(built, 1, "ar", True)
+        got = whoosh_engine.ranked(searcher.raw, request, docsets, matched)
+        rules = whoosh_engine.bonus_rules(request.bonus, docsets)
+        without = [h.docnum for h in rank(searcher.raw, to_whoosh(built.matching(True)),
+                                          matched, rules, 10**6, docsets)[0]]
         full = dict(_scored_everywhere(searcher, built, True, docsets, "ar"))
     # the best of the `window` best without the bonus, once each has its bonus
     assert len(without) > 4
@@ -114,8 +123,8 @@ def test_only_the_rescore_window_gets_the_proximity_bonus(app, monkeypatch, wind
 
 def test_the_cache_sizes_come_from_the_settings(make_app, index_dir):
     app = make_app(INDEX_DIR=str(index_dir), MATCH_CACHE_MB=0.5, POSTINGS_CACHE_MB=0.25)
-    docsets = app.extensions["fahras"].handle.docsets
     assert search(app.test_client(), q="كاراباخ لاتشين")["total"] > 0
+    docsets = app.extensions["fahras"].handle.caches["whoosh"]
     assert docsets.max_bits_bytes == 2**19 and 0 < docsets.bits_bytes <= 2**19
     assert docsets.max_postings_bytes == 2**18 and 0 < docsets.postings_bytes <= 2**18
 
@@ -141,7 +150,7 @@ def test_columns_read_whole_equal_columns_read_value_by_value(app, monkeypatch):
     # them, the same values one document at a time
     handle = app.extensions["fahras"].handle
     with handle.searcher() as searcher:
-        leaves = [leaf for leaf, _ in searcher.leaf_searchers()]
+        leaves = [leaf for leaf, _ in searcher.raw.leaf_searchers()]
         fast = [(docsets_mod.field_lengths(leaf, "body").tolist(),
                  docsets_mod.column_codes(leaf, "lang"), docsets_mod.column_codes(leaf, "date"))
                 for leaf in leaves]
@@ -299,7 +308,7 @@ def test_facet_counts_equal_counting_every_match(client, app, q):
     body = search(client, q=q, per_page=1)
     handle = app.extensions["fahras"].handle
     with handle.searcher() as searcher:
-        matched = [hit.fields() for hit in searcher.search(
+        matched = [hit.fields() for hit in searcher.raw.search(
             _matching_query(app, searcher, q, body), limit=None)]
     assert body["total"] == len(matched) > 0
     langs = Counter(d["lang"] for d in matched)
@@ -324,7 +333,7 @@ def test_filtered_totals_equal_counting_every_match(client, app, q, filters):
     body = search(client, q=q, per_page=50, **filters)
     handle = app.extensions["fahras"].handle
     with handle.searcher() as searcher:
-        matched = [hit.fields() for hit in searcher.search(
+        matched = [hit.fields() for hit in searcher.raw.search(
             _matching_query(app, searcher, q, plain), limit=None)]
 
     def passes(d):
@@ -343,7 +352,7 @@ def test_filtered_totals_equal_counting_every_match(client, app, q, filters):
 
 def _matching_query(app, searcher, q, body):
     built = service.core.build_query(q, app.extensions["fahras"], searcher)
-    return built.matching(body["query"]["match"] == "all")
+    return to_whoosh(built.matching(body["query"]["match"] == "all"))
 
 
 TOKEN = "t0ken"

@@ -190,3 +190,20 @@ def test_a_strict_build_in_parts_stops_and_leaves_no_index(tmp_path, resources, 
         build_index(read_documents([source]), tmp_path / "ix", resources, procs=2)
     assert not store.index_exists(tmp_path / "ix")
     assert list(tmp_path.glob("ix@*")) == []
+
+
+def test_a_held_writer_lock_makes_api_writes_busy(tmp_path, resources):
+    from index.readers import Document
+    from index.writer import delete_document, write_documents
+
+    build_index([Document("1", "", "باكو")], tmp_path / "ix", resources)
+    holder = store.open_index(tmp_path / "ix").writer()
+    try:
+        with pytest.raises(store.WriterBusy):
+            write_documents([(0, Document("2", "", "يريفان"))], tmp_path / "ix", resources,
+                            timeout=0.2)
+        with pytest.raises(store.WriterBusy):
+            delete_document("1", tmp_path / "ix", timeout=0.2)
+    finally:
+        holder.cancel()
+    assert stored_ids(tmp_path / "ix") == ["1"]

@@ -121,6 +121,7 @@ def remove(path: Path) -> None:
 def index_paths(size: int) -> dict[str, Path]:
     return {"fahras": BENCH_DIR / f"fahras-{size}",
             "fahras-mp": BENCH_DIR / f"fahras-mp-{size}",
+            "fahras-xapian": BENCH_DIR / f"fahras-xapian-{size}",
             "whoosh": BENCH_DIR / f"whoosh-{size}",
             "whoosh-mp": BENCH_DIR / f"whoosh-mp-{size}",
             "fts5": BENCH_DIR / f"fts5-{size}.sqlite",
@@ -135,7 +136,9 @@ def index_jobs(size: int, corpus: Path, refs: str) -> list[tuple[str, list[str],
              "--skip-invalid", "--index-dir"]
     jobs = [("fahras", build + [str(paths["fahras"]), "--procs", "1"], paths["fahras"]),
             ("fahras-mp", build + [str(paths["fahras-mp"]), "--procs", "2"],
-             paths["fahras-mp"])]
+             paths["fahras-mp"]),
+            ("fahras-xapian", build + [str(paths["fahras-xapian"]), "--procs", "2",
+                                       "--engine", "xapian"], paths["fahras-xapian"])]
     if refs == "all":
         jobs.append(("whoosh", engines + ["whoosh", str(corpus), str(paths["whoosh"])],
                      paths["whoosh"]))
@@ -174,7 +177,7 @@ def run_indexing(size: int, corpus: Path, repeats: int, refs: str, timeout: floa
                 failed.add(name)
                 continue
             run["bytes"] = folder_bytes(target)
-            if name in ("fahras", "fahras-mp"):
+            if name in ("fahras", "fahras-mp", "fahras-xapian"):
                 line = [x for x in result["output"].splitlines() if " added, " in x]
                 run["summary"] = line[-1] if line else ""
                 run["rejected"] = sum(1 for x in result["output"].splitlines()
@@ -204,14 +207,20 @@ def run_indexing(size: int, corpus: Path, repeats: int, refs: str, timeout: floa
 # ---------------------------------------------------------------- searching
 
 def _passes_summary(passes: list[list[float]]) -> dict:
-    """Median over passes of each pass's p50/p95/p99."""
+    """Median over passes of each pass's p50/p95/p99, and the first pass's (a query's
+    first sight in a worker: what most queries of a real log are) beside the later
+    passes' median."""
     per = [summary(p) for p in passes if p]
     if not per:
         return {}
-    return {"p50": statistics.median(s["p50"] for s in per),
-            "p95": statistics.median(s["p95"] for s in per),
-            "p99": statistics.median(s["p99"] for s in per),
-            "queries": per[0]["n"], "passes": len(per)}
+
+    def median_of(some: list[dict]) -> dict:
+        return {key: statistics.median(s[key] for s in some) for key in ("p50", "p95", "p99")}
+    out = median_of(per) | {"queries": per[0]["n"], "passes": len(per)}
+    out["first_pass"] = median_of(per[:1])
+    if len(per) > 1:
+        out["later_passes"] = median_of(per[1:])
+    return out
 
 
 def _by_category(passes: list[list[float]], categories: list[str]) -> dict:
@@ -547,6 +556,7 @@ def render(results: dict) -> str:
     lines.append(f"{'indexing':<34}{'docs/s':>10}{'/CPU-s':>9}{'s':>9}{'KB/doc':>9}"
                  f"{'index MB':>10}{'peak MB':>9}{'runs':>6}")
     names = {"fahras": "Fahras build (1 process)", "fahras-mp": "Fahras build, --procs 2",
+             "fahras-xapian": "Fahras on Xapian, --procs 2",
              "whoosh": "stock Whoosh, 1 process", "whoosh-mp": "stock Whoosh, procs=2",
              "fts5": "SQLite FTS5", "tantivy": "tantivy, 1 thread",
              "tantivy-mt": "tantivy, 2 threads"}
@@ -581,6 +591,10 @@ def render(results: dict) -> str:
             lines.append(f"{label:<44}{_fmt(s.get('p50'), 2):>9}{_fmt(s.get('p95'), 2):>9}"
                          f"{_fmt(s.get('p99'), 2):>9}{_fmt(s.get('cpu_p50'), 2):>9}"
                          f"{_fmt(cpu_mean, 2):>9}")
+            for part, name in (("first_pass", "first pass"), ("later_passes", "later passes")):
+                if s.get(part) and label.startswith("Fahras API"):
+                    lines.append(f"{'    ' + name:<44}{_fmt(s[part]['p50'], 2):>9}"
+                                 f"{_fmt(s[part]['p95'], 2):>9}{_fmt(s[part]['p99'], 2):>9}")
     by_category = svc.get("p50_by_category_snippets")
     if by_category:
         stock = _get(ref, "whoosh", "p50_by_category") or {}
@@ -784,9 +798,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="duration of each throughput run (default 20)")
     parser.add_argument("--clients", default="1,8,32", help="concurrent clients (default 1,8,32)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--serve", choices=("fahras", "fahras-mp"), default="fahras",
+    parser.add_argument("--serve", choices=("fahras", "fahras-mp", "fahras-xapian"),
+                        default="fahras",
                         help="the build the service and profile parts search: one segment "
-                             "(--procs 1, default) or two (--procs 2)")
+                             "(--procs 1, default), two (--procs 2), or the Xapian "
+                             "engine's (--procs 2 --engine xapian)")
     parser.add_argument("--timeout", type=float, default=3600.0,
                         help="time limit of each job in seconds (default 3600)")
     parser.add_argument("--out", help="results file (one size only; default "

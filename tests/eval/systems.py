@@ -76,9 +76,11 @@ class Fahras:
         from index.readers import document_from_record
         from index.resources import Resources
         from index.writer import build_index
+        from index.xapian_writer import build_xapian_index
 
         records = (document_from_record(dict(doc), f"eval:{doc['id']}") for doc in documents)
-        build_index(records, index_dir / "index", Resources.load())
+        build = build_xapian_index if self.settings.get("ENGINE") == "xapian" else build_index
+        build(records, index_dir / "index", Resources.load())
         self.open(index_dir)
 
     def open(self, index_dir: Path) -> None:
@@ -106,7 +108,17 @@ class Fahras:
             self._client = None
 
 
+class FahrasXapian(Fahras):
+    """Fahras on the Xapian engine (``ENGINE=xapian``), for the engines side by side."""
+
+    name = "fahras-xapian"
+
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__({"ENGINE": "xapian", **(settings or {})})
+
+
 SYSTEMS: dict[str, Callable[[], System]] = {
     StockWhoosh.name: StockWhoosh,
     Fahras.name: Fahras,
+    FahrasXapian.name: FahrasXapian,
 }

@@ -1,7 +1,7 @@
 """Score rules over cached document sets.
 
 A rule ``(docs, factor, offset)`` scores a matching document ``score × factor +
-offset`` when it is in ``docs(segment_searcher)`` (bits of ``service.docsets``),
+offset`` when it is in ``docs(segment_searcher)`` (bits of ``service.engines.whoosh_docsets``),
 and leaves it as it is otherwise; rules apply in order, so a document in the sets
 of rules 1 and 2 scores ``(score × f1 + o1) × f2 + o2``. Two uses:
 
@@ -10,19 +10,18 @@ of rules 1 and 2 scores ``(score × f1 + o1) × f2 + o2``. Two uses:
 * documents in the query's language first: ``offset`` lifts them above every other
   document, so one ranking gives the order a sort by (language, score) gives.
 
-``service.ranking`` applies them to the scores of every matching document;
+``service.engines.whoosh_ranking`` applies them to the scores of every matching document;
 ``gain`` scales a clause scored afterwards (the proximity bonus) the same way.
 Written as ``Or(q, And(q, focus))``, the focus bonus ran the query twice and read
 the focus entities' postings at every search; here membership is a set that
-``service.docsets`` computed once per segment.
+``service.engines.whoosh_docsets`` computed once per segment.
 """
 
 from collections.abc import Callable, Container
 
 from whoosh.searching import Searcher
 
-#: Added to the score of documents in the preferred language: above any BM25F score.
-LANGUAGE_OFFSET = 1_000_000.0
+from service.engines import LANGUAGE_OFFSET  # noqa: F401 (the offset of the rule)
 
 #: One score rule: (its documents per segment as bits, factor, offset).
 Rule = tuple[Callable[[Searcher], int], float, float]

@@ -3,7 +3,7 @@
 Whoosh's BM25F scorer asks the segment for a document's field length at every
 posting it scores: a column lookup through a file read and a byte decode. Scoring
 is most of a search at 100,000 articles, and a third of it went there. The lengths
-never change within a segment, so ``service.docsets`` keeps them per segment as an
+never change within a segment, so ``service.engines.whoosh_docsets`` keeps them per segment as an
 array (4 bytes per document and field), and the scorer reads that instead. The
 values are Whoosh's own (``doc_field_length``), so scores are unchanged
 (``tests/test_search_speed_parts.py`` compares them).
@@ -12,7 +12,7 @@ values are Whoosh's own (``doc_field_length``), so scores are unchanged
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from service.docsets import DocSets
+from service.engines.whoosh_docsets import DocSets
 
 
 class CachedLengthsBM25F(scoring.BM25F):

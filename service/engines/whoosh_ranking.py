@@ -33,9 +33,9 @@ current scores even when one side is positioned on another document, so a
 document can receive the score of a different one; here the maximum is over the
 clauses that match the document.
 
-The candidates are the matching bits of ``service.docsets`` (which already hold
+The candidates are the matching bits of ``service.engines.whoosh_docsets`` (which already hold
 the filters, the exclusions and the deletions); the score rules (focus bonus,
-language-first offset: ``service.boost``) are applied to them in order, and the
+language-first offset: ``service.engines.whoosh_boost``) are applied to them in order, and the
 best ``limit`` are selected with a partial sort, ties going to the lower
 document number as with Whoosh's top-N collector. ``scores_at`` scores a clause
 at a few documents only (the proximity bonus of the best hits), and ``by_field``
@@ -49,10 +49,10 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
-from service.boost import Rule
 from service.deadline import Deadline
-from service.docsets import DocSets, Matched, bits_mask
-from service.phrases import _BLOCK_SKIP, _skip_to, _whoosh_skip_to, in_order
+from service.engines.whoosh_boost import Rule
+from service.engines.whoosh_docsets import DocSets, Matched, bits_mask
+from service.engines.whoosh_phrases import _BLOCK_SKIP, _skip_to, _whoosh_skip_to, in_order
 
 
 class Ranked:
@@ -217,7 +217,7 @@ def _score(q: wq.Query, segment: _Segment) -> _Scores:
         return _boosted(found, q.boost)
     if (kind is wq.Phrase or kind is wq.Sequence) and len(_slots(q)) > 1:
         # Whoosh scores a phrase as the sum of its words' scores: that sum, where
-        # the words stand in order (the phrase's bits, cached by ``service.docsets``)
+        # the words stand in order (the phrase's bits, cached by ``service.engines.whoosh_docsets``)
         parts = [_score(sub, segment) for sub in _slots(q)]
         if any(part is None for part in parts):
             return None

@@ -25,7 +25,7 @@ out with the segment's live set, which is keyed by its deletion count.
 **Phrases** (``phrase_bits``) are checked only where they can still matter: at the
 documents holding all their words, within what the query has left (an ``And``
 evaluates its other clauses first and hands their documents on; the filters come
-in from the top), by ``service.phrases`` from the words' positions. What was
+in from the top), by ``service.engines.whoosh_phrases`` from the words' positions. What was
 checked is kept with what matched (two bit sets per phrase and segment, in the
 bit-set cache), so a phrase is never checked twice at a document.
 
@@ -37,7 +37,7 @@ some may be missing, and ``Evaluation.complete`` says so (the answer's total is
 then a lower bound).
 
 The postings themselves (``postings``: document numbers and weights as numpy
-arrays, for ``service.ranking``) have a byte-bounded cache of their own, so that
+arrays, for ``service.engines.whoosh_ranking``) have a byte-bounded cache of their own, so that
 a common word's postings (2 MB at 300,000 articles) do not push the bit sets out;
 the scorer's field lengths (``lengths``) are kept per segment as arrays.
 """
@@ -52,9 +52,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from service import phrases
 from service.cache import ResultCache
 from service.deadline import Deadline
+from service.engines import whoosh_phrases as phrases
 
 #: Segments whose sets are kept (an index has a handful; merges retire old ones).
 MAX_SEGMENTS = 64
@@ -248,7 +248,7 @@ class DocSets:
 
     def postings(self, leaf: Searcher, field: str, text: str) -> Postings:
         """The document numbers (ascending) and weights of a term's postings in one
-        segment, as arrays (``service.ranking``; cached within
+        segment, as arrays (``service.engines.whoosh_ranking``; cached within
         ``max_postings_bytes``, least recently used first out)."""
         return self._in(self._postings, leaf, (field, text),
                         lambda: read_postings(leaf.reader(), field, text))
@@ -326,7 +326,7 @@ class DocSets:
         return self._cached(leaf, ("terms bits", field), compute)
 
     def lengths(self, leaf: Searcher, field: str) -> Sequence[int] | None:
-        """Every document's length of ``field`` in one segment (``service.scoring``),
+        """Every document's length of ``field`` in one segment (``service.engines.whoosh_scoring``),
         or None for a searcher that is not one segment's."""
         if _segment_id(leaf) is None:
             return None

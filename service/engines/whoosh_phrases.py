@@ -11,7 +11,7 @@ Whoosh finds a phrase's documents by stepping its matcher through every document
 that holds all the words, checking the positions of each: for common words at
 100,000 articles, seconds, and nothing can stop it half-way. Here the documents to
 check are chosen first (the words' documents, as bits, within what the rest of the
-query still allows: ``service.docsets``), they are checked in ascending order, and
+query still allows: ``service.engines.whoosh_docsets``), they are checked in ascending order, and
 the check stops at the request's deadline, saying how far it got; the words'
 positions of long documents (a word 250,000 times) are compared with numpy.
 """

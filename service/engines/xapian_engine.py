@@ -1,0 +1,274 @@
+"""The Xapian engine: the engine interface (``service.engines``) over a Xapian database.
+
+A search is one call of Xapian's matcher: the plan as a Xapian query
+(``xapian_query``), restricted by the filters (``OP_FILTER`` of boolean terms, a
+value range for dates), with the score rules inside the query, the total exact
+(``check_at_least`` every document), the facets counted by ``ValueCountMatchSpy``
+over the facet slots of ``index.xapian_layout``, and the best ``limit`` kept by
+Xapian. Ranking is Xapian's BM25 (``BM25Weight``: k1 1.2, b 0.75, as Whoosh's
+BM25F), over a document's whole length rather than per field: README "Engines"
+measures the difference.
+
+The score rules (``service.engines.whoosh_boost``) as Xapian operators:
+
+* the proximity bonus: ``OP_AND_MAYBE(match, proximity)``, scored at every match
+  (Whoosh adds it to the best ``RESCORE_WINDOW`` only, which its test shows to be
+  the same order there);
+* the focus bonus, ``(1 + w) × score`` for a document mentioning a focus entity:
+  ``OP_AND_MAYBE(q, OP_FILTER(w × q, any focus entity))``, the query scored a
+  second time only where the filter holds; plus ``w`` for each focus entity
+  mentioned: a ``FixedWeightPostingSource`` of ``w`` ``AND``-ed with the entity's
+  boolean term, for each entity;
+* the language-first order: a ``ValueMapPostingSource`` on the language slot
+  adding ``LANGUAGE_OFFSET`` to documents in the preferred language.
+
+The deadline becomes Xapian's own time limit on the match (``set_time_limit``);
+when it cuts the match, the total is the lower bound Xapian found and the answer
+says so, as with Whoosh.
+"""
+
+import pickle
+import string
+from collections import Counter
+from pathlib import Path
+
+import xapian
+
+from index import xapian_layout as layout
+from index.analysis import fahras_analyzer
+from service.deadline import Deadline
+from service.engines import LANGUAGE_OFFSET, Bonus, Filters, Hit, SearchRequest, SearchResult
+from service.engines.xapian_query import to_xapian
+from service.plan import Term
+
+ENGINE = layout.ENGINE
+#: Letters tried by ``corrections`` (edit distance 1): Arabic's and Latin's.
+_ALPHABET = "".join(chr(c) for c in range(0x621, 0x64B)) + string.ascii_lowercase
+#: Shortest time limit given to Xapian's matcher (seconds) once a deadline is near.
+_MIN_TIME_LIMIT = 0.001
+
+Q = xapian.Query
+
+
+class XapianSearcher:
+    """One open Xapian database and the resources it was built with."""
+
+    engine = ENGINE
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self.db = xapian.Database(str(self.folder))
+        with open(self.folder / layout.RESOURCES_FILE, "rb") as handle:
+            self.resources = pickle.load(handle)
+        self._analyzer = None
+        self._sources: list = []        # posting sources of the running search (kept alive)
+
+    @property
+    def analyzer(self):
+        """The analyzer of the resources the database was built with (cached)."""
+        if self._analyzer is None:
+            self._analyzer = fahras_analyzer(self.resources)
+        return self._analyzer
+
+    def up_to_date(self) -> bool:
+        """Whether no commit happened since this searcher opened the database."""
+        return xapian.Database(str(self.folder)).get_revision() == self.db.get_revision()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def generation(self) -> int:
+        return self.db.get_revision()
+
+    def doc_count(self) -> int:
+        return self.db.get_doccount()
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return self.db.get_termfreq(layout.field_term(field, text))
+
+    def search(self, request: SearchRequest, deadline: Deadline) -> SearchResult:
+        self._sources = []
+        query = self._scored(request)
+        query = self._filtered(query, request.filters)
+        enquire = xapian.Enquire(self.db)
+        enquire.set_query(query)
+        enquire.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
+        if request.sort != "relevance":
+            keys = xapian.MultiValueKeyMaker()
+            newest = request.sort == "date"
+            # documents without a date come last either way
+            keys.add_value(layout.DATE_SLOT, newest, "" if newest else "\x7f")
+            enquire.set_sort_by_key(keys, False)
+        if deadline.at is not None:
+            enquire.set_time_limit(max(deadline.at - deadline.clock(), _MIN_TIME_LIMIT))
+        spies = [xapian.ValueCountMatchSpy(slot)
+                 for slot in (layout.FACETS_SLOT, *layout.ENTITY_SLOTS)]
+        for spy in spies:
+            enquire.add_matchspy(spy)
+        everyone = max(1, self.db.get_doccount())
+        mset = enquire.get_mset(0, max(request.limit, 0), everyone)
+        low, high = mset.get_matches_lower_bound(), mset.get_matches_upper_bound()
+        complete = low == high
+        facets = _facets(spies[0], spies[1:])
+        hits = [Hit(item.docid, item.weight if request.sort == "relevance" else 0.0)
+                for item in mset]
+        self._sources = []
+        if not complete:
+            deadline.cut_for_time("ranking", "the order is that of the scores found by then")
+        return SearchResult(low, complete, hits, facets)
+
+    def _scored(self, request: SearchRequest) -> xapian.Query:
+        """The plan with the proximity bonus and the score rules inside."""
+        query = to_xapian(request.match)
+        if request.sort != "relevance":
+            return query
+        if request.proximity is not None:
+            query = Q(Q.OP_AND_MAYBE, query, to_xapian(request.proximity))
+        return self._with_bonus(query, request.bonus)
+
+    def _with_bonus(self, query: xapian.Query, bonus: Bonus) -> xapian.Query:
+        if bonus.focus_entities and bonus.focus > 0:
+            keys = [layout.term(layout.ENTITY_PREFIX, key) for key in bonus.focus_entities]
+            mentions = Q(Q.OP_OR, [Q(key) for key in keys])
+            extra = Q(Q.OP_FILTER, Q(Q.OP_SCALE_WEIGHT, query, bonus.focus), mentions)
+            parts = [extra]
+            for key in keys:
+                source = xapian.FixedWeightPostingSource(bonus.focus)
+                self._sources.append(source)
+                parts.append(Q(Q.OP_AND, Q(source), Q(Q.OP_SCALE_WEIGHT, Q(key), 0.0)))
+            query = Q(Q.OP_AND_MAYBE, query, Q(Q.OP_OR, parts))
+        if bonus.prefer_lang:
+            source = xapian.ValueMapPostingSource(layout.LANG_SLOT)
+            source.add_mapping(bonus.prefer_lang, LANGUAGE_OFFSET)
+            self._sources.append(source)
+            query = Q(Q.OP_AND_MAYBE, query, Q(source))
+        return query
+
+    @staticmethod
+    def _filtered(query: xapian.Query, filters: Filters) -> xapian.Query:
+        if not filters:
+            return query
+        terms = []
+        if filters.lang:
+            terms.append(Q(layout.term(layout.LANG_PREFIX, filters.lang)))
+        if filters.place:
+            terms.append(Q(layout.term(layout.ENTITY_PREFIX, filters.place)))
+        if filters.source:
+            terms.append(Q(layout.term(layout.SOURCE_PREFIX, filters.source)))
+        if filters.year:
+            terms.append(Q(layout.term(layout.YEAR_PREFIX, f"{filters.year:04d}")))
+        if filters.date_from and filters.date_to:
+            terms.append(Q(Q.OP_VALUE_RANGE, layout.DATE_SLOT, filters.date_from,
+                           filters.date_to))
+        elif filters.date_from:
+            terms.append(Q(Q.OP_VALUE_GE, layout.DATE_SLOT, filters.date_from))
+        elif filters.date_to:
+            terms.append(Q(Q.OP_VALUE_LE, layout.DATE_SLOT, filters.date_to))
+        return Q(Q.OP_FILTER, query, Q(Q.OP_AND, terms))
+
+    def stored(self, hit: Hit) -> dict:
+        return layout.load_data(self.db.get_document(hit.ref).get_data())
+
+    def document(self, doc_id: str) -> dict | None:
+        for posting in self.db.postlist(layout.term(layout.ID_PREFIX, doc_id)):
+            return layout.load_data(self.db.get_document(posting.docid).get_data())
+        return None
+
+    def texts_holding(self, text: str, n: int) -> list[str]:
+        """The bodies of the first ``n`` documents whose body holds ``text``."""
+        texts = []
+        for posting in self.db.postlist(layout.field_term("body", text)):
+            if len(texts) >= n:
+                break
+            texts.append(layout.load_data(self.db.get_document(posting.docid).get_data())
+                         .get("body", ""))
+        return texts
+
+    def matched_terms(self, hit: Hit, terms: list[Term]) -> list[Term]:
+        held = set()
+        wanted = {layout.field_term(t.field, t.text) for t in terms}
+        for item in self.db.termlist(hit.ref):
+            term = item.term.decode("utf-8")
+            if term in wanted:
+                held.add(term)
+        return [t for t in terms if layout.field_term(t.field, t.text) in held]
+
+    def prefix_terms(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]]:
+        full = layout.field_term(field, prefix)
+        out = []
+        for item in self.db.allterms(full):
+            out.append((layout.unprefixed(layout.FIELD_PREFIX[field], item.term.decode("utf-8")),
+                        item.termfreq))
+            if len(out) >= limit:
+                break
+        return out
+
+    def titles_with_prefix(self, prefixes: list[str], limit: int) -> list[dict]:
+        parts = [Q(Q.OP_WILDCARD, layout.field_term("title", prefix)) for prefix in prefixes
+                 if prefix]
+        if not parts:
+            return []
+        enquire = xapian.Enquire(self.db)
+        enquire.set_query(Q(Q.OP_OR, parts))
+        out = []
+        for item in enquire.get_mset(0, limit):
+            stored = layout.load_data(item.document.get_data())
+            out.append({"title": stored["title"], "id": stored["id"]})
+        return out
+
+    def corrections(self, field: str, text: str, limit: int) -> list[str]:
+        """Terms of ``field`` one edit from ``text`` (a letter changed, added, removed
+        or two swapped), the most frequent first: each candidate is one lookup in the
+        term dictionary."""
+        found = []
+        for candidate in _edits(text):
+            n = self.db.get_termfreq(layout.field_term(field, candidate))
+            if n:
+                found.append((n, candidate))
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [candidate for _, candidate in found[:limit]]
+
+
+def _facets(spy: xapian.ValueCountMatchSpy,
+            entity_spies: list[xapian.ValueCountMatchSpy]) -> dict[str, Counter]:
+    """Each facet's counts from the spies of ``FACETS_SLOT`` (a value per distinct
+    language, source and year among the matches) and ``ENTITY_SLOTS`` (a value per
+    distinct group of keys)."""
+    out = {name: Counter() for name in ("lang", "source", "year", "entities")}
+    for item in spy.values():
+        n = item.termfreq
+        for name, value in zip(("lang", "source", "year"),
+                               layout.split_facets(item.term.decode("utf-8"))):
+            if value:
+                out[name][value] += n
+    entities = out["entities"]
+    for entity_spy in entity_spies:
+        for item in entity_spy.values():
+            n = item.termfreq
+            for key in item.term.decode("utf-8").split():
+                entities[key] += n
+    return out
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit from ``word``, ``word`` itself left out; a leading ``=``
+    or ``@`` (a term's kind) is kept as it is.
+
+    >>> sorted(_edits("=ab"))[:3], "=ab" in _edits("=ab"), "=ba" in _edits("=ab")
+    (['=a', '=aa', '=aab'], False, True)
+    """
+    head = word[:1] if word[:1] in "=@" else ""
+    body = word[len(head):]
+    out = set()
+    for i in range(len(body) + 1):
+        left, right = body[:i], body[i:]
+        if right:
+            out.add(left + right[1:])
+            if len(right) > 1:
+                out.add(left + right[1] + right[0] + right[2:])
+        for letter in _ALPHABET:
+            out.add(left + letter + right)
+            if right:
+                out.add(left + letter + right[1:])
+    out.discard(body)
+    return {head + candidate for candidate in out if candidate}
