@@ -21,13 +21,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from config.settings import SettingsError, load_settings
-from index import store
+from index import store, writes
 from index.lexicon import Lexicon
 from index.readers import DocumentError, Limits, read_documents
 from index.resources import Resources
 from index.wordlists import ConfigError
-from index.writer import build_index, delete_document
-from index.xapian_writer import build_xapian_index, delete_xapian_document, describe_xapian_index
+from index.xapian_writer import describe_xapian_index
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +86,7 @@ def _build(args: argparse.Namespace, settings: dict) -> int:
                                limits=Limits.from_settings(settings))
     progress = None if args.quiet else (
         lambda docs: tqdm(docs, unit="docs", desc="indexing", file=sys.stderr))
-    build = build_xapian_index if engine == store.XAPIAN else build_index
+    build = writes.builder(engine)
     try:
         report = build(documents, index_dir, resources, rebuild=rebuild,
                        on_error=(lambda error: None) if args.skip_invalid else None,
@@ -171,9 +170,7 @@ def _whoosh_counts(index_dir: Path) -> dict:
 
 def _delete(args: argparse.Namespace, settings: dict) -> int:
     index_dir = Path(args.index_dir or settings["INDEX_DIR"])
-    engine = store.engine_of(index_dir)
-    delete = delete_xapian_document if engine == store.XAPIAN else delete_document
-    missing = [i for i in args.ids if not delete(i, index_dir)]
+    missing = [i for i in args.ids if not writes.delete_document(i, index_dir)]
     for doc_id in args.ids:
         print(f"{'not found' if doc_id in missing else 'deleted'}: {doc_id}")
     return 1 if missing else 0

@@ -22,11 +22,11 @@ read it from.
   100,000 articles), one slot per entity position 31 spies; eight groups keep both
   small.
 * **Data**: the stored fields as JSON (``id``, ``title``, ``body``, ``lang``,
-  ``source``, ``date``, ``url``, ``entities``, ``furniture``, ``content_hash``),
-  plus ``title_length`` and ``body_length`` (Whoosh's field lengths).
-* **Metadata**: ``fahras:engine`` = ``xapian``, ``fahras:fingerprint`` (the
-  resources' fingerprint, to tell a stale index); the resources themselves are
-  pickled beside the database in ``RESOURCES_FILE``.
+  ``source``, ``date``, ``url``, ``entities``, ``furniture``, ``content_hash``), as
+  the Whoosh index stores them.
+* **Resources**: the resources the database was built with are pickled beside it
+  in ``RESOURCES_FILE`` (their fingerprint tells a stale index); the database's
+  folder holds Xapian's ``iamglass``, which tells its engine.
 """
 
 import json
@@ -55,9 +55,6 @@ FACETS_SEPARATOR = "\x1f"
 ENTITY_SLOTS = range(10, 18)
 #: The file of pickled resources in the database's folder.
 RESOURCES_FILE = "fahras-resources.pickle"
-#: Metadata keys.
-ENGINE_KEY = "fahras:engine"
-FINGERPRINT_KEY = "fahras:fingerprint"
 
 
 def term(prefix: str, text: str) -> str:

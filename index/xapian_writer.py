@@ -77,14 +77,12 @@ def xapian_document(fields: dict, maker: TermMaker) -> xapian.Document:
     [('Qd1', 0, []), ('XB=shelled', 1, [2]), ('XB@lachin', 1, [1]), ('XBlachin', 1, [1]),
      ('XBshell', 1, [2]), ('XElachin', 0, []), ('XLar', 0, []), ('XT@lachin', 1, [2]),
      ('XTقصف', 1, [1]), ('XTلاتشين', 1, [2]), ('XY2023', 0, [])]
-    >>> doc.get_value(layout.YEAR_SLOT), layout.load_data(doc.get_data())["body_length"]
-    (b'2023', 4)
+    >>> doc.get_value(layout.YEAR_SLOT), layout.load_data(doc.get_data())["title"]
+    (b'2023', 'قصف لاتشين')
     """
     doc = xapian.Document()
-    lengths = {}
     for name in ("title", "body"):
         terms = maker.text_terms(fields.get(name) or "")
-        lengths[f"{name}_length"] = terms.length
         for text, positions in terms.positions.items():
             term = layout.field_term(name, text)
             if _fits(term):
@@ -121,7 +119,6 @@ def xapian_document(fields: dict, maker: TermMaker) -> xapian.Document:
         doc.add_value(slot, keys)
 
     stored = {name: value for name, value in fields.items() if name != "names"}
-    stored.update(lengths)
     doc.set_data(layout.dump_data(stored))
     return doc
 
@@ -305,15 +302,9 @@ def _indexed_hash(db: xapian.Database, doc_id: str) -> str | None:
 
 
 def _finish(folder: Path, resources: Resources) -> None:
-    """Write the metadata into the database at ``folder`` (created when there is none)
-    and pickle the resources beside it."""
-    db = xapian.WritableDatabase(str(folder), xapian.DB_CREATE_OR_OPEN)
-    try:
-        db.set_metadata(layout.ENGINE_KEY, layout.ENGINE)
-        db.set_metadata(layout.FINGERPRINT_KEY, resources.fingerprint)
-        db.commit()
-    finally:
-        db.close()
+    """Create the database at ``folder`` when there is none, and pickle the resources
+    beside it."""
+    xapian.WritableDatabase(str(folder), xapian.DB_CREATE_OR_OPEN).close()
     with open(folder / layout.RESOURCES_FILE, "wb") as handle:
         pickle.dump(resources, handle, protocol=pickle.HIGHEST_PROTOCOL)
 

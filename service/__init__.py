@@ -21,9 +21,9 @@ from index.analysis import fahras_analyzer
 from index.language import warm_up
 from index.lexicon import Lexicon
 from index.resources import Resources
+from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
 from service.cache import ResultCache
 from service.engines.registry import open_searcher
-from index.transliterate import TRANSLITERATION_FILE, TransliterationTable
 from service.errors import register_error_handlers
 from service.names import NameSpellings, OtherWords
 from service.problems import IndexUnavailable

@@ -9,8 +9,7 @@ import pytest
 
 from index.readers import read_documents
 from index.resources import Resources
-from index.writer import build_index
-from index.xapian_writer import build_xapian_index
+from index.writes import builder
 
 from tests.support import FIXTURES, ROOT, SEEDS
 
@@ -41,15 +40,10 @@ def engine(request):
     return getattr(request, "param", "whoosh")
 
 
-def build_with(engine: str):
-    """The build function of an engine."""
-    return build_xapian_index if engine == "xapian" else build_index
-
-
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory, resources, engine):
     path = tmp_path_factory.mktemp(f"index-{engine}") / "index"
-    build_with(engine)(read_documents([SEEDS, FIXTURES]), path, resources)
+    builder(engine)(read_documents([SEEDS, FIXTURES]), path, resources)
     return path
 
 

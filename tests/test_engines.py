@@ -12,10 +12,10 @@ import random
 import pytest
 
 from index.readers import read_documents
+from index.writes import builder
 from service import plan
 from service.deadline import Deadline
 from service.engines import Bonus, Filters, SearchRequest
-from tests.conftest import build_with
 from tests.support import FIXTURES, SEEDS, assert_error_envelope, search
 
 QUERIES = ["لاتشين", "Stepanakert", "وقف إطلاق النار", '"وقف إطلاق النار"', "ceasefire",
@@ -31,7 +31,7 @@ def clients(tmp_path_factory, resources, make_module_app):
     out = {}
     for engine in ("whoosh", "xapian"):
         path = tmp_path_factory.mktemp(f"engines-{engine}") / "index"
-        build_with(engine)(read_documents([SEEDS, FIXTURES]), path, resources)
+        builder(engine)(read_documents([SEEDS, FIXTURES]), path, resources)
         out[engine] = make_module_app(INDEX_DIR=str(path), ENGINE=engine).test_client()
     return out
 
@@ -242,7 +242,7 @@ def test_a_write_while_another_holds_the_lock_waits_then_gets_a_503(tmp_path, ma
     from index.readers import Document
 
     path = tmp_path / "index"
-    build_with(engine)([Document("a", "باكو", "باكو عاصمة أذربيجان")], path, resources)
+    builder(engine)([Document("a", "باكو", "باكو عاصمة أذربيجان")], path, resources)
     client = make_app(INDEX_DIR=str(path), ADMIN_TOKEN=TOKEN, WRITE_TIMEOUT=0.3).test_client()
     auth = {"Authorization": f"Bearer {TOKEN}"}
     document = {"id": "b", "title": "يريفان", "body": "يريفان عاصمة أرمينيا"}
@@ -272,7 +272,7 @@ def test_a_corrupt_index_is_a_503_naming_the_command_and_the_service_keeps_servi
     from index.readers import Document
 
     path = tmp_path / "index"
-    build_with(engine)([Document("a", "باكو", "باكو عاصمة أذربيجان")], path, resources)
+    builder(engine)([Document("a", "باكو", "باكو عاصمة أذربيجان")], path, resources)
     folder = store.resolved_dir(path)
     client = make_app(INDEX_DIR=str(path)).test_client()
     for part in folder.iterdir():
@@ -282,7 +282,7 @@ def test_a_corrupt_index_is_a_503_naming_the_command_and_the_service_keeps_servi
     body = assert_error_envelope(response, 503)
     assert "python -m index build --rebuild" in body["error"]
     assert client.get("/api/health").status_code == 503
-    build_with(engine)([Document("a", "باكو", "باكو عاصمة أذربيجان")], path, resources,
+    builder(engine)([Document("a", "باكو", "باكو عاصمة أذربيجان")], path, resources,
                        rebuild=True)
     assert search(client, q="باكو")["total"] == 1
     gc.collect()                        # (the leaked file's warning, within this test)

@@ -27,6 +27,13 @@ def test_unknown_setting_in_the_file_is_an_error(tmp_path):
         load_settings({}, config)
 
 
+def test_an_engine_must_be_one_there_is():
+    assert load_settings({}, None)["ENGINE"] == "whoosh"
+    assert load_settings({"FAHRAS_ENGINE": "xapian"}, None)["ENGINE"] == "xapian"
+    with pytest.raises(SettingsError, match="ENGINE must be one of whoosh, xapian, got 'solr'"):
+        load_settings({"FAHRAS_ENGINE": "solr"}, None)
+
+
 def test_wrong_type_is_an_error():
     with pytest.raises(SettingsError, match="MAX_PER_PAGE must be int"):
         load_settings({"FAHRAS_MAX_PER_PAGE": "many"}, None)

@@ -792,7 +792,8 @@ def main(argv: list[str] | None = None) -> int:
                              "Whoosh build; none")
     parser.add_argument("--engines",
                         help="index part: only these builds, comma-separated (fahras, "
-                             "fahras-mp, whoosh, whoosh-mp, fts5, tantivy, tantivy-mt); "
+                             "fahras-mp, fahras-xapian, whoosh, whoosh-mp, fts5, tantivy, "
+                             "tantivy-mt); "
                              "the others' figures stay in the results file")
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="duration of each throughput run (default 20)")

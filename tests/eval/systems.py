@@ -75,12 +75,11 @@ class Fahras:
         """Index the documents with the build pipeline and open the API on them."""
         from index.readers import document_from_record
         from index.resources import Resources
-        from index.writer import build_index
-        from index.xapian_writer import build_xapian_index
+        from index.writes import builder
 
         records = (document_from_record(dict(doc), f"eval:{doc['id']}") for doc in documents)
-        build = build_xapian_index if self.settings.get("ENGINE") == "xapian" else build_index
-        build(records, index_dir / "index", Resources.load())
+        builder(self.settings.get("ENGINE", "whoosh"))(records, index_dir / "index",
+                                                       Resources.load())
         self.open(index_dir)
 
     def open(self, index_dir: Path) -> None:
