@@ -48,6 +48,9 @@ SETTINGS = (
     Setting("LEXICON_PATH", "var/lexicon.pickle",
             "The lookup tables built once from the dictionaries (python -m index lexicon).",
             is_path=True),
+    Setting("EXONYMS_PATH", "var/exonyms.pickle",
+            "Places' names in the other script, built once from GeoNames' towns "
+            "(python -m index lexicon).", is_path=True),
     Setting("DEFAULT_PER_PAGE", 10, "Results per page when `per_page` is not given."),
     Setting("MAX_PER_PAGE", 50, "Largest `per_page` a client may ask for."),
     Setting("MAX_PAGE", 1000, "Largest `page` a client may ask for."),

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from config.settings import SettingsError, load_settings
 from index import store, writes
+from index.exonyms import Exonyms
 from index.lexicon import Lexicon
 from index.readers import DocumentError, Limits, read_documents
 from index.resources import Resources
@@ -61,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="processes of a first build or rebuild (default: BUILD_PROCS, 2)")
     build.set_defaults(run=_build)
     lexicon = commands.add_parser("lexicon", help="build the dictionary lookup tables "
-                                  "(LEXICON_PATH) from DICTIONARY_DIR")
+                                  "(LEXICON_PATH) from DICTIONARY_DIR and the place "
+                                  "names (EXONYMS_PATH) from GeoNames")
     lexicon.set_defaults(run=_lexicon)
     stats = commands.add_parser("stats", help="documents, terms, size, fingerprints, staleness")
     stats.add_argument("--index-dir", help="index folder (default: INDEX_DIR)")
@@ -116,6 +118,12 @@ def _lexicon(args: argparse.Namespace, settings: dict) -> int:
     lexicon.save(settings["LEXICON_PATH"])
     print(f"lexicon {settings['LEXICON_PATH']}: {len(lexicon.en_ar)} English and "
           f"{len(lexicon.ar_en)} Arabic headword keys, {len(lexicon.known)} known words, "
+          f"{time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    exonyms = Exonyms.build()
+    exonyms.save(settings["EXONYMS_PATH"])
+    print(f"exonyms {settings['EXONYMS_PATH']}: {len(exonyms.latin)} Latin and "
+          f"{len(exonyms.arabic)} Arabic place names from {exonyms.source}, "
           f"{time.perf_counter() - started:.1f} s")
     return 0
 

@@ -31,6 +31,10 @@ TRANSLITERATION_FILE = "transliteration.txt"
 TABLE_FILE = Path(__file__).resolve().parent.parent / "config" / TRANSLITERATION_FILE
 LATIN_TO_ARABIC = "latin-arabic"
 ARABIC_TO_LATIN = "arabic-latin"
+#: The section listing the Latin spellings of the Arabic article that romanised
+#: names write before a hyphen (al-Abadi, ez-Zor): the article is in the Arabic
+#: word already (العبادي, الزور), so the query leaves it out.
+ARTICLES = "articles"
 #: The pattern of the letters that may stand between two others (short vowels that
 #: Arabic leaves unwritten, written in Latin).
 BETWEEN = "+"
@@ -53,7 +57,9 @@ class Rule:
 class TransliterationTable:
     """The rules of both directions (``LATIN_TO_ARABIC``, ``ARABIC_TO_LATIN``)."""
 
-    def __init__(self, rules: dict[str, list[Rule]]) -> None:
+    def __init__(self, rules: dict[str, list[Rule]],
+                 articles: frozenset[str] = frozenset()) -> None:
+        self.articles = articles
         self._by_pattern: dict[str, dict[str, list[Rule]]] = {}
         self._between: dict[str, tuple[tuple[str, float], ...]] = {}
         self._longest: dict[str, int] = {}
@@ -73,11 +79,16 @@ class TransliterationTable:
 
         :raises ConfigError: naming the file and line of the first mistake.
         """
-        sections = read_sections(path, (LATIN_TO_ARABIC, ARABIC_TO_LATIN))
+        sections = read_sections(path, (LATIN_TO_ARABIC, ARABIC_TO_LATIN, ARTICLES))
+        articles = sections.pop(ARTICLES)
         rules = {direction: [_parse(path, number, line, direction)
                              for number, line in lines]
                  for direction, lines in sections.items()}
-        return cls(rules)
+        for number, line in articles:
+            if len(line.split()) != 1:
+                raise ConfigError(path, number, "one article spelling per line")
+            _check_script(path, number, line, arabic=False)
+        return cls(rules, frozenset(line for _, line in articles))
 
     def cost(self, word: str, spelling: str, direction: str) -> float | None:
         """What spelling ``word`` as ``spelling`` costs, None when the rules cannot.

@@ -18,6 +18,7 @@ from werkzeug.routing import PathConverter
 
 from config.settings import load_settings
 from index.analysis import fahras_analyzer
+from index.exonyms import Exonyms
 from index.language import warm_up
 from index.lexicon import Lexicon
 from index.resources import Resources
@@ -44,6 +45,7 @@ class Fahras:
     lexicon: Lexicon
     results: ResultCache
     transliteration: TransliterationTable
+    exonyms: Exonyms
     _names: tuple | None = None
     _translators: dict = field(default_factory=dict)
     _suggesters: dict = field(default_factory=dict)
@@ -62,7 +64,8 @@ class Fahras:
         if self._names is None or self._names[0] != generation:
             self._names = (generation, NameSpellings(
                 self.transliteration, self.handle.analyzer,
-                OtherWords(self.handle.resources.known_words, self.translator())))
+                OtherWords(self.handle.resources.known_words, self.translator()),
+                self.exonyms))
         return self._names[1]
 
     def translator(self) -> Translator:
@@ -128,6 +131,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         results=ResultCache(settings["RESULT_CACHE_SIZE"]),
         transliteration=TransliterationTable.load(
             Path(settings["CONFIG_DIR"]) / TRANSLITERATION_FILE),
+        exonyms=Exonyms.load_or_build(settings["EXONYMS_PATH"]),
     )
     from service import api, discovery, documents, pages
     from service.metrics import init_metrics

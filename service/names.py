@@ -26,9 +26,11 @@ kept per index generation.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from index.exonyms import Exonyms
 from index.lexicon import word_key
-from index.normalize import normalize_word
+from index.normalize import normalize_arabic, normalize_word
 from index.stemmer import proclitic_candidates
 from index.tokens import iter_words
 from index.translit import arabic_skeletons, latin_skeleton
@@ -36,15 +38,23 @@ from index.transliterate import ARABIC_TO_LATIN, LATIN_TO_ARABIC, Transliteratio
 
 #: Spellings proposed for one word (each costs an analysis and a lookup).
 PROPOSED = 200
-#: Most spellings kept for one word.
+#: Most spellings kept for one word, and proposed under one term.
 MAX_SPELLINGS = 4
+SPELLINGS_PER_TERM = 2
 #: Fewest documents a spelling must be in to count as verified (the score margin
 #: keeps a rare spelling only beside a best one that is rare too).
 MIN_DOCUMENTS = 1
 #: How much the log of a spelling's documents weighs against a unit of its cost.
 DOCUMENTS_WEIGHT = 0.5
-#: What being a word the dictionaries know costs a spelling.
+#: What being a word the dictionaries know costs a spelling, and how much of its
+#: documents' weight it keeps.
 KNOWN_COST = 1.0
+KNOWN_DOCUMENTS_SHARE = 0.6
+#: What a known word costs per share of all articles holding it (10% costs 1).
+COMMON_WORD_COST = 10.0
+#: The Arabic article, and what writing it before a spelling that starts like it costs.
+ARTICLE = "ال"
+ARTICLE_COST = 0.3
 #: Spellings scoring within this of the best are kept too.
 SCORE_MARGIN = 1.5
 #: Dearest spelling proposed at all: past it a spelling is a guess, however many
@@ -62,6 +72,17 @@ CACHE_SIZE = 4096
 #: stem of المسألة "the question"), and those articles do not write the spelling.
 SAMPLE_ARTICLES = 6
 SAMPLE_CHARS = 6_000
+#: Shortest part (letters) of a Latin word spelled as two Arabic words (hezb|ollah).
+MIN_PART = 3
+#: Shortest word (letters) tried as two (Jinping: جين بينغ).
+MIN_PAIRED = 7
+#: Spellings proposed for each part.
+PART_PROPOSED = 16
+#: What writing one word as two costs over the cost of its parts.
+SPLIT_COST = 0.5
+#: Two-word spellings of one word proposed, and read at most, best first.
+PAIRS = 24
+PAIRS_READ = 6
 #: Share of the sampled articles that must write the spelling itself (any proclitic
 #: before it); its documents are counted at that share.
 MIN_WRITTEN = 0.5
@@ -77,12 +98,21 @@ class Spelling:
     documents: int
     cost: float
     known: bool = False
+    #: the terms of its words, for a spelling of two words (حزب الله for Hezbollah)
+    terms: tuple[str, ...] = ()
+    #: the share of all the index's articles that hold it
+    share: float = 0.0
 
     @property
     def score(self) -> float:
-        """How likely this spelling is what the press writes for the name."""
-        return DOCUMENTS_WEIGHT * math.log(self.documents) - self.cost - \
-            KNOWN_COST * self.known
+        """How likely this spelling is what the press writes for the name: the
+        documents of a word the dictionaries know say less, most of them are the
+        word's, and the commoner the word the less it is a name (حالي "current" is in
+        one article of ten, هيلي, Haley, in 91 of 72,000)."""
+        if not self.known:
+            return DOCUMENTS_WEIGHT * math.log(self.documents) - self.cost
+        return DOCUMENTS_WEIGHT * KNOWN_DOCUMENTS_SHARE * math.log(self.documents) - \
+            self.cost - KNOWN_COST - COMMON_WORD_COST * self.share
 
     def as_dict(self) -> dict:
         """JSON form (in a query's expansions)."""
@@ -97,19 +127,23 @@ class NameSpellings:
         the index would give it).
     :param known: ``known(text, script, name)``: whether the dictionaries know a word
         as another word than the name ``name`` (normalised) it may spell.
+    :param exonyms: the names places have in the other script (``index.exonyms``):
+        proposed at their own cost beside the table's, and a place's own name pays
+        nothing for being a word the dictionaries know (حمص is also "chickpeas").
     """
 
     def __init__(self, table: TransliterationTable, analyzer,
-                 known: Callable[[str, str, str], bool] = lambda text, script, name: False
-                 ) -> None:
+                 known: Callable[[str, str, str], bool] = lambda text, script, name: False,
+                 exonyms: Exonyms | None = None) -> None:
         self.table = table
         self.analyzer = analyzer
         self.known = known
+        self.exonyms = exonyms or Exonyms()
         self._known: dict[tuple[str, str], tuple[Spelling, ...]] = {}
 
     def of(self, norm: str, script: str, frequency: Callable[[str], int],
-           texts: Callable[[str, int], list[str]], offered: tuple[str, ...] = ()
-           ) -> tuple[Spelling, ...]:
+           texts: Callable[[str | tuple[str, ...], int], list[str]], offered: tuple[str, ...] = (),
+           total: int = 0, pairs: bool = True) -> tuple[Spelling, ...]:
         """The verified spellings of a normalised word in the other script, best first.
 
         :param frequency: documents of the index holding a term.
@@ -117,21 +151,27 @@ class NameSpellings:
         :param offered: spellings a dictionary gives for the word: one that the table
             can make is proposed too, for ``OFFERED_BONUS`` less than it costs and
             nothing for being a known word.
+        :param total: the index's articles (a known word's share of them counts
+            against it; 0: not counted).
+        :param pairs: whether a Latin word may be two Arabic words (not for two
+            typed words tried joined: each has its own spellings).
         """
-        key = (norm, script, offered)
+        key = (norm, script, offered, pairs)
         if key not in self._known:
             if len(self._known) >= CACHE_SIZE:
                 self._known.clear()
-            self._known[key] = self._verify(norm, script, frequency, texts, offered)
+            self._known[key] = self._verify(norm, script, frequency, texts, offered, total,
+                                            pairs)
         return self._known[key]
 
-    def cached(self, norm: str, script: str, offered: tuple[str, ...] = ()
-               ) -> tuple[Spelling, ...] | None:
+    def cached(self, norm: str, script: str, offered: tuple[str, ...] = (),
+               pairs: bool = True) -> tuple[Spelling, ...] | None:
         """The spellings ``of`` found for the word already, None when not looked up."""
-        return self._known.get((norm, script, offered))
+        return self._known.get((norm, script, offered, pairs))
 
     def _verify(self, norm: str, script: str, frequency: Callable[[str], int],
-                texts: Callable[[str, int], list[str]], offered: tuple[str, ...] = ()
+                texts: Callable[[str | tuple[str, ...], int], list[str]],
+                offered: tuple[str, ...] = (), total: int = 0, pairs: bool = True
                 ) -> tuple[Spelling, ...]:
         if len(norm) < MIN_LETTERS:
             return ()
@@ -143,26 +183,59 @@ class NameSpellings:
             cost = self.table.cost(norm, text, direction)
             if cost is not None and cost <= MAX_COST:
                 proposed.append((text, max(0.0, cost - OFFERED_BONUS)))
+        # a place's own names in the other script (the dearer ones name other places)
+        given = self.exonyms.spellings(norm, script)
+        proposed.extend(given)
+        free = set(offered) | {text for text, cost in given if cost == 0}
+        # a spelling that starts as the article does loses its first letters to the
+        # analysis (اليزيه is ال + يزيه): with the article written, it keeps them
+        # (الاليزيه, the Elysee)
+        proposed.extend((ARTICLE + text, cost + ARTICLE_COST) for text, cost in list(proposed)
+                        if script != "ar" and text.startswith(ARTICLE))
+        # Two spellings under one term are both kept, cheapest first: one may be
+        # written where the other is not (الرمادي, Ramadi's own name, is in fewer of
+        # رمادي's articles than رمادي without the article).
+        per_term: dict[str, int] = {}
         for text, cost in sorted(proposed, key=lambda pair: pair[1]):
             if cost > MAX_COST:
                 break
-            term = self.term_of(text)
-            if term is None or term in held:
+            if text in held:
                 continue
-            documents = frequency(term)
+            terms = tuple(self.term_of(word) for word in text.split())
+            term = " ".join(terms) if all(terms) else None
+            if term is None or per_term.get(term, 0) >= SPELLINGS_PER_TERM:
+                continue
+            per_term[term] = per_term.get(term, 0) + 1
+            documents = min(frequency(t) for t in terms)
             if documents >= MIN_DOCUMENTS:
                 # a spelling the dictionary gives for this word is known as its
-                # translation, not as another word: no cost for being known
-                held[term] = Spelling(text, term, documents, cost,
-                                      text not in offered and self.known(text, other, norm))
+                # translation, not as another word (a place's own name likewise): no
+                # cost for being known
+                held[text] = Spelling(text, term, documents, cost,
+                                      text not in free and self.known(text, other, norm),
+                                      terms=terms if len(terms) > 1 else (),
+                                      share=documents / total if total else 0.0)
+        if script != "ar" and pairs:
+            for spelling in self._two_words(norm, frequency):
+                held.setdefault(spelling.text, spelling)
         # Reading articles costs most: they are read best spelling first (as if all of
         # its articles wrote it), and not at all for spellings that could no longer
         # come within the margin of the best one found written.
         found: list[Spelling] = []
+        read: dict[str, list[str]] = {}
+        pairs_read = 0
         for spelling in sorted(held.values(), key=lambda s: s.score, reverse=True):
             if found and spelling.score < found[0].score - SCORE_MARGIN:
                 break
-            share = written_share(spelling.text, texts(spelling.term, SAMPLE_ARTICLES))
+            if any(f.term == spelling.term for f in found):
+                continue
+            if spelling.terms and pairs_read >= PAIRS_READ:
+                continue
+            pairs_read += bool(spelling.terms) and spelling.term not in read
+            if spelling.term not in read:
+                # two words are read in articles holding both (حزب alone is many parties')
+                read[spelling.term] = texts(spelling.terms or spelling.term, SAMPLE_ARTICLES)
+            share = written_share(spelling.text, read[spelling.term])
             if share >= MIN_WRITTEN:
                 found.append(replace(spelling,
                                      documents=max(1, round(spelling.documents * share))))
@@ -174,6 +247,41 @@ class NameSpellings:
         kept = [best] + [s for s in ranked[1:] if s.score >= best.score - SCORE_MARGIN
                          and (not s.known or s.cost <= best.cost)]
         return tuple(kept[:MAX_SPELLINGS])
+
+    def _two_words(self, norm: str, frequency: Callable[[str], int]) -> list[Spelling]:
+        """Spellings of a Latin word as two Arabic words (Hezbollah: حزب الله,
+        Pyongyang: بيونغ يانغ), counted as the rarer word's documents: the word is cut
+        in two at each place leaving ``MIN_PART`` letters or more on each side, each
+        part spelled as a word, and the cheapest pairs whose words the index holds
+        kept (the ``PAIRS`` best scored as if all the rarer word's articles wrote them,
+        ``SPLIT_COST`` dearer than their parts). Whether the
+        articles write the two words together is for the caller to read."""
+        if len(norm) < MIN_PAIRED:
+            return []
+        parts: dict[str, list[tuple[str, str, int, float]]] = {}
+
+        def spelled(part: str) -> list[tuple[str, str, int, float]]:
+            if part not in parts:
+                parts[part] = []
+                for text, cost in self.table.spellings(part, LATIN_TO_ARABIC,
+                                                       PART_PROPOSED):
+                    term = self.term_of(text) if cost <= MAX_COST else None
+                    documents = frequency(term) if term else 0
+                    if documents >= MIN_DOCUMENTS:
+                        parts[part].append((text, term, documents, cost))
+            return parts[part]
+
+        pairs = []
+        for cut in range(MIN_PART, len(norm) - MIN_PART + 1):
+            for left, left_term, left_documents, left_cost in spelled(norm[:cut]):
+                for right, right_term, right_documents, right_cost in spelled(norm[cut:]):
+                    cost = left_cost + right_cost + SPLIT_COST
+                    if cost <= MAX_COST:
+                        pairs.append(Spelling(f"{left} {right}", f"{left_term} {right_term}",
+                                              min(left_documents, right_documents),
+                                              round(cost, 3), terms=(left_term, right_term)))
+        pairs.sort(key=lambda spelling: spelling.score, reverse=True)
+        return pairs[:PAIRS]
 
     def term_of(self, text: str) -> str | None:
         """The term the index holds one word under: its exact form when the stemmer
@@ -191,40 +299,82 @@ class NameSpellings:
 
 
 def written_share(spelling: str, texts: list[str]) -> float:
-    """The share of ``texts`` that write ``spelling`` as a word (in Arabic after any
-    proclitic and with one of ``NAME_ENDINGS``), read in their first ``SAMPLE_CHARS``
-    characters.
+    """The share of ``texts`` that write ``spelling`` as a word, or its words in a
+    row (in Arabic the first after any proclitic, the last with one of
+    ``NAME_ENDINGS``), read in their first ``SAMPLE_CHARS`` characters.
 
     >>> written_share("بوتين", ["قال بوتين", "وأكد لبوتين", "في الوطن"])
     0.6666666666666666
     >>> written_share("حوثي", ["قصف الحوثيين"]), written_share("مسال", ["المسألة"])
     (1.0, 0.0)
+    >>> written_share("حزب الله", ["قال حزب الله", "وقال الحزب إن الله"])
+    0.5
     """
     if not texts:
         return 0.0
     script = "ar" if not spelling.isascii() else "latin"
-    return sum(_writes(spelling, script, text[:SAMPLE_CHARS]) for text in texts) / len(texts)
+    words = tuple(spelling.split())
+    return sum(_may_write(words, text[:SAMPLE_CHARS], script) and
+               _writes(words, _words(text[:SAMPLE_CHARS], script), script)
+               for text in texts) / len(texts)
 
 
-#: Endings a name takes in Arabic news: plurals and the relative adjective
-#: (الحوثيين, الحوثيون for Houthis), never the feminine ة that makes a word of a
+def _may_write(words: tuple[str, ...], text: str, script: str) -> bool:
+    """False when a text cannot write the words: one of them is nowhere in it, even
+    inside another word (a folding of the whole text: no tokenizing)."""
+    if script != "ar":
+        return True
+    folded = normalize_arabic(text)
+    return all(word in folded for word in words)
+
+
+#: Endings a name takes in Arabic news: the relative adjective and its plurals
+#: (الحوثي, الحوثيين for Houthis), never the feminine ة that makes a word of a
 #: stem (المسألة is no spelling of مسال).
-NAME_ENDINGS = ("", "ي", "ين", "ون", "يين", "يون")
+NAME_ENDINGS = ("", "ي", "يين", "يون")
+#: The plural endings, on a spelling that is a relative adjective already (حوثي:
+#: الحوثيين); after any other letter they make another word (تايفون, Typhoon, is no
+#: spelling of تايف, Taif).
+PLURAL_ENDINGS = ("ين", "ون")
 
 
-def _writes(spelling: str, script: str, text: str) -> bool:
-    shortest = len(spelling)
-    for word in iter_words(text):
-        if word.script != script or len(word.surface) < shortest:
-            continue
-        norm = normalize_word(word.surface, script)
-        if norm == spelling:
-            return True
-        if script == "ar" and any(form.startswith(spelling) and
-                                  form[len(spelling):] in NAME_ENDINGS
-                                  for form in proclitic_candidates(norm)):
+@lru_cache(maxsize=256)
+def _words(text: str, script: str) -> tuple[str, ...]:
+    """The normalised words of one script in a text (a text is read for several
+    spellings of a name)."""
+    return tuple(normalize_word(word.surface, script) for word in iter_words(text)
+                 if word.script == script)
+
+
+def _writes(spellings: tuple[str, ...], norms: tuple[str, ...], script: str) -> bool:
+    """Whether the words ``norms`` hold the spelling's words in a row."""
+    first, last = spellings[0], len(spellings) - 1
+    for start, norm in enumerate(norms[:len(norms) - last]):
+        if first in norm and _is_written(first, norm, script) and (
+                not last or norms[start + 1:start + last] == spellings[1:last]
+                and _is_written(spellings[last], norms[start + last], script)):
             return True
     return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_written(spelling: str, norm: str, script: str) -> bool:
+    """Whether a normalised word is the spelling, in Arabic after any proclitic and
+    with any of the name's endings."""
+    if norm == spelling:
+        return True
+    return script == "ar" and any(form.startswith(spelling) and
+                                  _is_name_ending(spelling, form[len(spelling):])
+                                  for form in proclitic_candidates(norm))
+
+
+def _is_name_ending(spelling: str, ending: str) -> bool:
+    """Whether ``spelling + ending`` is the name ``spelling`` with an ending.
+
+    >>> _is_name_ending("حوثي", "ين"), _is_name_ending("تايف", "ون")
+    (True, False)
+    """
+    return ending in NAME_ENDINGS or spelling.endswith("ي") and ending in PLURAL_ENDINGS
 
 
 class OtherWords:

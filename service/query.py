@@ -134,6 +134,9 @@ class Word:
     pos: int
     entity: str | None = None
     ambiguous: bool = False
+    #: typed with a capital, or after a hyphen that joins it to a capitalised word
+    #: (the ``un`` of ``Kim Jong-un`` is part of a name, not the French article)
+    capitalised: bool = False
 
 
 @dataclass(frozen=True)
@@ -358,6 +361,14 @@ class QueryBuilder:
         return not word.entity and not self.resources.name_skeletons(
             word.norm, word.script) and not self._name_first(word)
 
+    def _romanised_article(self, token, text: str) -> bool:
+        """Whether a Latin word is the Arabic article of a romanised name, written
+        before a hyphen (the ``ez`` of ``Deir ez-Zor``: الزور holds it already)."""
+        articles = self.names.table.articles if self.names is not None else ()
+        return (token.script == "latin" and token.norm in articles
+                and text[token.endchar:token.endchar + 1] == "-"
+                and text[token.endchar + 1:token.endchar + 2].isalpha())
+
     def analyse(self, text: str) -> list[_Unit]:
         """Analyse text into units: words (with their one-word names) and names of
         several words; stop words are dropped."""
@@ -369,9 +380,15 @@ class QueryBuilder:
             if t.kind == "entity":
                 spans.append((t.pos, t.endpos, t.entity, t.ambiguous,
                               text[t.startchar:t.endchar]))
+            elif t.kind == "word" and self._romanised_article(t, text):
+                continue
             elif t.kind == "word":
-                words[t.pos] = Word(text[t.startchar:t.endchar], t.norm, t.script, t.text,
-                                    None, t.pos)
+                surface = text[t.startchar:t.endchar]
+                before = words.get(t.pos - 1)
+                hyphened = (before is not None and before.capitalised
+                            and text[t.startchar - 1:t.startchar] == "-")
+                words[t.pos] = Word(surface, t.norm, t.script, t.text, None, t.pos,
+                                    capitalised=surface[:1].isupper() or hyphened)
             else:
                 words[t.pos] = replace(words[t.pos], exact=t.text)
         long_spans = {}
@@ -504,12 +521,13 @@ class QueryBuilder:
         if word.script == "ar":
             if known and not self._cut_name(word):
                 return ()
-        elif known and not word.surface[:1].isupper():
+        elif known and not word.capitalised:
             return ()
         elif word.surface.isupper() and len(word.surface) <= MAX_ACRONYM:
             return ()             # an acronym is read letter by letter (UN, EU, BBC)
         offered = self._offered(word) if known else ()
-        found = self.names.cached(word.norm, word.script, offered)
+        pairs = " " not in word.surface          # one typed word, not two tried joined
+        found = self.names.cached(word.norm, word.script, offered, pairs)
         if found is not None:
             return found
         if self.deadline.expired():
@@ -517,7 +535,8 @@ class QueryBuilder:
             self.deadline.cut_for_time("expansions", "some names were searched without "
                                        "their transliterations")
             return ()
-        return self.names.of(word.norm, word.script, self.articles, self.texts, offered)
+        return self.names.of(word.norm, word.script, self.articles, self.texts, offered,
+                             self.documents, pairs)
 
     def _offered(self, word: Word) -> tuple[str, ...]:
         """The dictionaries' one-word senses of a word, in the other script's normal
@@ -584,8 +603,13 @@ class QueryBuilder:
             # come first (غزة before جزاء for Gaza)
             share *= SPELLING_DECAY ** (spellings[0].score - spelling.score)
             for name, field_weight in self._fields(weight * share):
-                terms.append(Term(name, spelling.term, boost=field_weight))
-            self._terms.add(spelling.term)
+                if spelling.terms:
+                    # a name one language writes as one word, the other as two
+                    terms.append(Phrase(name, tuple(Term(name, t) for t in spelling.terms),
+                                        boost=field_weight))
+                else:
+                    terms.append(Term(name, spelling.term, boost=field_weight))
+            self._terms.update(spelling.terms or (spelling.term,))
         self._note(Expansion(word.surface, "transliteration", weight,
                              tuple(s.text for s in spellings),
                              language="en" if word.script == "ar" else "ar",
@@ -639,7 +663,8 @@ class QueryBuilder:
     def _joined_name(self, units: list[_Unit], i: int) -> list[Node]:
         """The verified transliterations of units ``i`` and ``i + 1`` written as one
         word, when both are single Latin words outside the gazetteer and the joined
-        spelling is in at least ``NAME_FIRST_DOCUMENTS`` articles, else ``[]`` (the
+        spelling, no word the dictionaries know, is in at least
+        ``NAME_FIRST_DOCUMENTS`` articles, else ``[]`` (the
         pair then goes its own way, translations included)."""
         pair = units[i:i + 2]
         if len(pair) < 2 or any(u.entity or len(u.words) != 1 or u.words[0].entity
@@ -647,9 +672,12 @@ class QueryBuilder:
             return []
         first, second = pair[0].words[0], pair[1].words[0]
         word = Word(f"{first.surface} {second.surface}", first.norm + second.norm,
-                    first.script, first.stem + second.stem, None, first.pos)
+                    first.script, first.stem + second.stem, None, first.pos,
+                    capitalised=first.capitalised)
         spellings = self._spellings(word)
-        if not spellings or spellings[0].documents < NAME_FIRST_DOCUMENTS:
+        if not spellings or spellings[0].documents < NAME_FIRST_DOCUMENTS or \
+                spellings[0].known:
+            # a word the dictionaries know is no name joined (Deir ez: درس "lesson")
             return []
         return self._transliteration_terms(word, 1.0)
 

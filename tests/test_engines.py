@@ -286,3 +286,19 @@ def test_a_corrupt_index_is_a_503_naming_the_command_and_the_service_keeps_servi
                        rebuild=True)
     assert search(client, q="باكو")["total"] == 1
     gc.collect()                        # (the leaked file's warning, within this test)
+
+
+def test_both_engines_give_the_texts_holding_a_term_or_all_of_several(clients):
+    handles = {e: c.application.extensions["fahras"].handle for e, c in clients.items()}
+    found = {}
+    for engine, handle in handles.items():
+        with handle.searcher() as searcher:
+            alone = searcher.texts_holding("ممر", 50)
+            both = searcher.texts_holding(("ممر", "اشتباك"), 50)
+            none = searcher.texts_holding(("ممر", "no-such-term"), 50)
+            found[engine] = (sorted(alone), sorted(both), none,
+                             len(searcher.texts_holding("ممر", 1)))
+    assert found["xapian"] == found["whoosh"]
+    alone, both, none, one = found["whoosh"]
+    assert both and set(both) < set(alone) and none == [] and one == 1
+    assert all(any(w in text for w in ("اشتباك", "الاشتباك")) for text in both)

