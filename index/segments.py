@@ -35,6 +35,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from index import whoosh_private as private
 from index.analysis import EntityFilter, LightStemFilter, NameKeyFilter, resources_of
 from index.terms import TermMaker
 
@@ -259,23 +260,12 @@ class BuildWriter(SegmentWriter):
             for btext, postings in sorted((t.encode("utf-8"), p) for t, p in terms.items()):
                 writer.start_term(btext)
                 if fill is None:        # (the block buffer exists once a term started)
-                    fill = _fill_blocks if _fills_blocks(writer._postwriter) \
+                    fill = _fill_blocks if private.fills_blocks(writer._postwriter) \
                         else _add_one_by_one
                 fill(writer, postings, lengths)
                 writer.finish_term()
             writer.finish_field()
         self._postings.clear()
-
-
-#: What ``_fill_blocks`` sets on Whoosh's postings writer (``W3PostingsWriter``).
-_BLOCK_STATE = ("_blocklimit", "_ids", "_weights", "_values", "_maxweight", "_minlength",
-                "_maxlength", "_write_block", "_byteids")
-
-
-def _fills_blocks(postwriter: Any) -> bool:
-    """Tell whether this Whoosh's postings writer, in a term, has the block buffer
-    ``_fill_blocks`` fills (else postings are added one by one through ``add``)."""
-    return all(hasattr(postwriter, name) for name in _BLOCK_STATE) and not postwriter._byteids
 
 
 def _add_one_by_one(writer: W3FieldWriter, postings: _Term, lengths: array | None) -> None:
@@ -289,26 +279,10 @@ def _add_one_by_one(writer: W3FieldWriter, postings: _Term, lengths: array | Non
 
 
 def _fill_blocks(writer: W3FieldWriter, postings: _Term, lengths: array | None) -> None:
-    """Put a term's postings into Whoosh's postings writer a block at a time: the
-    buffer and statistics ``add_posting`` builds one posting at a time (documents,
-    weights, the values that are not empty, the highest weight, the shortest and
-    longest non-zero length), full blocks written as it writes them. The last block
-    stays buffered for ``finish_term``, which inlines or writes it."""
-    postwriter = writer._postwriter
-    ids, weights, values = postings.ids, postings.weights, postings.values
-    limit = postwriter._blocklimit
-    for start in range(0, len(ids), limit):
-        if start:
-            postwriter._write_block()
-        block_ids = ids[start:start + limit]
-        block_weights = weights[start:start + limit]
-        postwriter._ids = block_ids
-        postwriter._weights = block_weights
-        postwriter._values = [v for v in values[start:start + limit] if v]
-        postwriter._maxweight = max(0, max(block_weights))
-        known = [n for n in map(lengths.__getitem__, block_ids) if n] if lengths else ()
-        postwriter._minlength = min(known) if known else None
-        postwriter._maxlength = max(known) if known else 0
+    """Put a term's postings into Whoosh's postings writer a block at a time
+    (``whoosh_private.fill_blocks``)."""
+    private.fill_blocks(writer._postwriter, postings.ids, postings.weights, postings.values,
+                        lengths)
 
 
 def with_segments(segments: list) -> Any:

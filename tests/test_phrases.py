@@ -18,6 +18,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from index import whoosh_private
 import service.engines.whoosh_docsets
 import service.engines.whoosh_phrases
 from service.deadline import Deadline
@@ -75,7 +76,7 @@ def test_phrase_documents_are_whooshs_within_any_allowed_set(index, monkeypatch,
                                                              blocks):
     monkeypatch.setattr(service.engines.whoosh_docsets, "PHRASE_READ_RATIO", ratio)
     if not blocks:
-        monkeypatch.setattr(service.engines.whoosh_phrases, "_BLOCK_SKIP", ("no such attribute",))
+        monkeypatch.setattr(whoosh_private, "BLOCK_SKIP", ("no such attribute",))
     rng = random.Random(ratio + blocks)
     found_some = 0
     with index.searcher() as searcher:

@@ -30,7 +30,9 @@ import service.engines.whoosh_docsets
 import service.engines.whoosh_ranking
 from service.engines.whoosh_docsets import DocSets, read_postings
 from service.deadline import Deadline
-from service.engines.whoosh_phrases import _in_order_arrays, _skip_to, in_order
+from index import whoosh_private
+from index.whoosh_private import skip_to as _skip_to
+from service.engines.whoosh_phrases import _in_order_arrays, in_order
 from service.engines.whoosh_ranking import by_field, rank, scores_at
 
 WORDS = "war peace ceasefire corridor drone border talks army".split()
@@ -266,7 +268,7 @@ def test_postings_read_by_block_equal_postings_read_one_by_one(segmented, monkey
     with segmented.searcher() as s:
         reader = s.leaf_searchers()[0][0].reader()
         by_block = {w: read_postings(reader, "body", w) for w in WORDS + ["absent"]}
-        monkeypatch.setattr(service.engines.whoosh_docsets, "_BLOCK_READER", ("no such attribute",))
+        monkeypatch.setattr(whoosh_private, "BLOCK_READER", ("no such attribute",))
         one_by_one = {w: read_postings(reader, "body", w) for w in WORDS + ["absent"]}
         for word in WORDS:
             matcher = reader.postings("body", word)
@@ -284,7 +286,7 @@ def test_postings_read_by_block_equal_postings_read_one_by_one(segmented, monkey
 def test_phrase_scores_at_a_few_documents_equal_whooshs_phrase_scores(segmented, skip,
                                                                       monkeypatch):
     if skip != "by bisection":
-        monkeypatch.setattr(service.engines.whoosh_ranking, "_BLOCK_SKIP", ("no such attribute",))
+        monkeypatch.setattr(whoosh_private, "BLOCK_SKIP", ("no such attribute",))
     docsets = DocSets()
     rng = random.Random(3)
     phrases = [wq.Phrase("body", rng.sample(WORDS, rng.randint(2, 3)), slop=rng.randint(1, 4),

@@ -23,6 +23,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from index import whoosh_private
 import service.core
 import service.engines.whoosh_docsets as docsets_mod
 import service.search
@@ -154,8 +155,8 @@ def test_columns_read_whole_equal_columns_read_value_by_value(app, monkeypatch):
         fast = [(docsets_mod.field_lengths(leaf, "body").tolist(),
                  docsets_mod.column_codes(leaf, "lang"), docsets_mod.column_codes(leaf, "date"))
                 for leaf in leaves]
-        monkeypatch.setattr(docsets_mod, "_FIXED_COLUMN", ("no such attribute",))
-        monkeypatch.setattr(docsets_mod, "_VAR_COLUMN", ("no such attribute",))
+        monkeypatch.setattr(whoosh_private, "FIXED_COLUMN", ("no such attribute",))
+        monkeypatch.setattr(whoosh_private, "VAR_COLUMN", ("no such attribute",))
         slow = [(docsets_mod.field_lengths(leaf, "body").tolist(),
                  docsets_mod.column_codes(leaf, "lang"), docsets_mod.column_codes(leaf, "date"))
                 for leaf in leaves]

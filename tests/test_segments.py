@@ -16,7 +16,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from index import segments
+from index import segments, whoosh_private
 from index.readers import Document, read_documents
 from index.schema import make_schema
 from index.segments import NAMES, TEXT, WHOOSH, BuildWriter, field_kind
@@ -80,9 +80,9 @@ def built(request, tmp_path_factory, resources):
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "one by one":
             patch.setattr(segments, "_fill_blocks", None)       # must not be called
-            patch.setattr(segments, "_fills_blocks", lambda postwriter: False)
+            patch.setattr(whoosh_private, "fills_blocks", lambda postwriter: False)
         else:
-            assert segments._fills_blocks(_a_postings_writer(whoosh_ix))
+            assert whoosh_private.fills_blocks(_a_postings_writer(whoosh_ix))
         build_ix = _write(root / "build", resources, fields, BuildWriter)
     return root, whoosh_ix, build_ix, fields
 

@@ -1,31 +1,31 @@
 """The Whoosh engine's fast paths read private structures of Whoosh: pinned here.
 
-``service/engines/whoosh_docsets.py`` reads column bytes and posting blocks through
-private attributes, ``whoosh_phrases.py`` skips blocks with them, and
-``index/segments.py`` writes segments through Whoosh's codec. Each has a slow path
-that a test holds equal to it, so a Whoosh whose internals moved would be slower,
-not wrong; this module says which Whoosh releases the fast paths were written for
-and fails, naming the attribute, when an upgrade takes one away.
+``index/whoosh_private.py`` holds every one of them: column bytes and posting
+blocks read, blocks skipped, postings written by block (its callers are
+``service/engines/whoosh_docsets.py``, ``whoosh_phrases.py``, ``whoosh_ranking.py``
+and ``index/segments.py``). Each has a slow path that a test holds equal to it, so
+a Whoosh whose internals moved would be slower, not wrong; this module says which
+Whoosh releases the fast paths were written for and fails, naming the attribute,
+when an upgrade takes one away.
 """
 
 import whoosh
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 
-from service.engines import whoosh_docsets
+from index import whoosh_private
 
 #: The releases the fast paths were written and tested for (requirements.txt pins
 #: the first; the second is the documented alternative).
 KNOWN_RELEASES = {(3, 54, 0), (2, 7, 5)}
-#: What ``whoosh_phrases`` and ``whoosh_docsets.read_postings`` use of a matcher.
-MATCHER = ("_next_block", "_read_ids", "_read_weights", "_ids", "_i", "_blocklength",
-           "_weights", "block_max_id")
+#: What ``whoosh_private``'s block readers and skips use of a matcher.
+MATCHER = (*whoosh_private.BLOCK_READER, *whoosh_private.BLOCK_SKIP, "block_max_id")
 
 
 def test_whoosh_is_a_release_the_fast_paths_know():
     assert tuple(whoosh.__version__[:3]) in KNOWN_RELEASES, (
-        f"whoosh {whoosh.versionstring()}: check service/engines/whoosh_docsets.py, "
-        "whoosh_phrases.py and index/segments.py against it, then add it here")
+        f"whoosh {whoosh.versionstring()}: check index/whoosh_private.py against it, "
+        "then add it here")
 
 
 def _index():
@@ -45,11 +45,11 @@ def test_the_private_attributes_the_fast_paths_read_are_there():
         reader = leaf.reader()
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
         lengths = reader._perdoc._cached_reader(_lenfield("body"), LENGTHS_COLUMN)
-        missing = [name for name in whoosh_docsets._FIXED_COLUMN if not hasattr(lengths, name)]
+        missing = [name for name in whoosh_private.FIXED_COLUMN if not hasattr(lengths, name)]
         assert not missing, f"the lengths column lost {missing}"
         column = reader.column_reader("id")
         raw = column.raw_column() if hasattr(column, "raw_column") else column
-        missing = [name for name in whoosh_docsets._VAR_COLUMN if not hasattr(raw, name)]
+        missing = [name for name in whoosh_private.VAR_COLUMN if not hasattr(raw, name)]
         assert not missing, f"the id column lost {missing}"
         matcher = reader.postings("body", "ceasefire")
         matcher.id()

@@ -52,6 +52,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from index import whoosh_private as private
 from service.cache import ResultCache
 from service.deadline import Deadline
 from service.engines import whoosh_phrases as phrases
@@ -475,23 +476,13 @@ def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
     """
     reader = leaf.reader()
     size = leaf.doc_count_all()
-    column = None
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is not None and all(hasattr(column, name) for name in _FIXED_COLUMN) \
-            and column._fixedlen == 1:
-        count = min(column._count, size)
+    found = private.lengths_bytes(reader, field, size)
+    if found is not None:
         raw = np.zeros(size, np.uint8)
-        raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
+        raw[:len(found)] = np.frombuffer(found, np.uint8)
         return _BYTE_LENGTHS[raw]
     length = reader.doc_field_length
     return np.array([length(docnum, field, 1) or 0 for docnum in range(size)], np.uint32)
-
-
-#: What ``field_lengths`` reads of a fixed-width column reader.
-_FIXED_COLUMN = ("_dbfile", "_basepos", "_count", "_fixedlen")
 
 
 def _byte_lengths() -> np.ndarray:
@@ -520,13 +511,8 @@ def column_codes(leaf: Searcher, field: str) -> tuple[list[str], np.ndarray]:
     column = reader.column_reader(field)
     raw = column.raw_column() if hasattr(column, "raw_column") else column
     translate = getattr(column, "_translate", lambda value: value)
-    if all(hasattr(raw, name) for name in _VAR_COLUMN):
-        lengths = np.asarray(raw._lengths, np.int64)[:size]
-        ends = np.cumsum(lengths)
-        data = raw._dbfile.get(raw._basepos, int(ends[-1])) if len(ends) else b""
-        items = [data[end - n:end] for n, end in zip(lengths.tolist(), ends.tolist())]
-        items += [b""] * (size - len(items))
-    else:
+    items = private.column_items(raw, size)
+    if items is None:
         items, translate = list(column), lambda value: value
     if not items:
         return [""], np.zeros(0, np.int32)
@@ -536,9 +522,6 @@ def column_codes(leaf: Searcher, field: str) -> tuple[list[str], np.ndarray]:
     values = [_text(translate(item)) if item else "" for item in distinct.tolist()]
     return values, codes.astype(np.int32).reshape(-1)
 
-
-#: What ``column_codes`` reads of a variable-width column reader.
-_VAR_COLUMN = ("_dbfile", "_basepos", "_lengths", "_offsets")
 
 
 def _and_not_free(q: wq.Query) -> wq.Query:
@@ -577,17 +560,11 @@ def read_postings(reader, field: str, text: str, weights: bool = True) -> Postin
     if (field, text) not in reader:
         return Postings(np.empty(0, np.int32), np.empty(0, np.float64))
     matcher = reader.postings(field, text)
-    ids: list[int] = []
-    found: list[float] = []
-    if all(hasattr(matcher, name) for name in _BLOCK_READER):
-        while matcher.is_active():
-            matcher._read_ids()
-            ids.extend(matcher._ids)
-            if weights:
-                matcher._read_weights()
-                found.extend(matcher._weights)
-            matcher._next_block()
+    blocks = private.read_blocks(matcher, weights)
+    if blocks is not None:
+        ids, found = blocks
     else:
+        ids, found = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             if weights:
@@ -597,11 +574,6 @@ def read_postings(reader, field: str, text: str, weights: bool = True) -> Postin
     for array_ in postings:             # shared by the searches of every thread
         array_.flags.writeable = False
     return postings
-
-
-#: What ``read_postings`` needs of Whoosh's codec (whoosh3 and whoosh-reloaded's
-#: ``W3LeafMatcher``) to read whole blocks.
-_BLOCK_READER = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block")
 
 
 def _bytes(value) -> int:

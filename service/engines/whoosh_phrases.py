@@ -16,12 +16,13 @@ the check stops at the request's deadline, saying how far it got; the words'
 positions of long documents (a word 250,000 times) are compared with numpy.
 """
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
 from whoosh import query as wq
 
+from index import whoosh_private as private
 from service.deadline import Deadline
 
 #: A phrase's slots: for each, the (field, term) pairs whose positions it takes.
@@ -67,8 +68,7 @@ def check(reader, slots: Slots, slop: int, docs: Sequence[int],
         for pair in slot:
             if pair not in matchers and pair in reader:
                 matchers[pair] = reader.postings(*pair)
-    seek = _seek if all(hasattr(m, name) for m in matchers.values() for name in _BLOCK_SKIP) \
-        else _whoosh_seek
+    seek = private.seek if private.skips_blocks(matchers.values()) else _whoosh_seek
     matched = []
     for n, doc in enumerate(docs):
         if deadline is not None and n % CHECKS_PER_LOOK == 0 and n and deadline.expired():
@@ -131,47 +131,13 @@ def _in_order_arrays(positions: list[list[int]], slop: int) -> bool:
     return bool(len(ends))
 
 
-#: What ``_skip_to`` needs of Whoosh's codec (whoosh3 and whoosh-reloaded's
-#: ``W3LeafMatcher``): the block's document numbers and the index into them.
-_BLOCK_SKIP = ("_ids", "_i", "_blocklength", "_next_block")
-
-
-def _skip_to(matcher, doc: int) -> None:
-    """``matcher.skip_to(doc)`` for a matcher at or before ``doc``, which is one of
-    its documents: skip whole blocks by their last document, then bisect the block.
-    Whoosh steps through the block a posting at a time (in a profile of the log at
-    100k, 141,298 steps for 14,616 skips)."""
-    if matcher.id() >= doc:
-        return
-    while doc > matcher.block_max_id() and matcher.is_active():
-        matcher._next_block()
-    matcher.id()                                        # reads the block's ids
-    matcher._i = bisect_left(matcher._ids, doc, matcher._i, matcher._blocklength)
-
-
 def _whoosh_skip_to(matcher, doc: int) -> None:
     if matcher.id() < doc:
         matcher.skip_to(doc)
 
 
-def _seek(matcher, doc: int) -> bool:
-    """Move a matcher to ``doc`` (at or after where it stands), skipping whole blocks
-    by their last document and bisecting the block; True when it holds ``doc``."""
-    if not matcher.is_active():
-        return False
-    if matcher.id() >= doc:                             # (reads the block's ids)
-        return matcher.id() == doc
-    while matcher.block_max_id() < doc:
-        matcher._next_block()
-        if not matcher.is_active():
-            return False
-    matcher.id()
-    matcher._i = bisect_left(matcher._ids, doc, matcher._i, matcher._blocklength)
-    return matcher._ids[matcher._i] == doc
-
-
 def _whoosh_seek(matcher, doc: int) -> bool:
-    """``_seek`` through Whoosh's public matcher methods."""
+    """``whoosh_private.seek`` through Whoosh's public matcher methods."""
     if matcher.is_active() and matcher.id() < doc:
         matcher.skip_to(doc)
     return matcher.is_active() and matcher.id() == doc

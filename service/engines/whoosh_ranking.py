@@ -52,7 +52,8 @@ from whoosh.searching import Searcher
 from service.deadline import Deadline
 from service.engines.whoosh_boost import Rule
 from service.engines.whoosh_docsets import DocSets, Matched, bits_mask
-from service.engines.whoosh_phrases import _BLOCK_SKIP, _skip_to, _whoosh_skip_to, in_order
+from index import whoosh_private as private
+from service.engines.whoosh_phrases import _whoosh_skip_to, in_order
 
 
 class Ranked:
@@ -393,8 +394,7 @@ def _phrase_at(q: wq.Phrase, segment: _Segment, docs: np.ndarray) -> np.ndarray:
         present &= scores > 0
         total += scores
     matchers = [reader.postings(q.fieldname, word) for word in q.words]
-    skip = _skip_to if all(hasattr(m, name) for m in matchers for name in _BLOCK_SKIP) \
-        else _whoosh_skip_to
+    skip = private.skip_to if private.skips_blocks(matchers) else _whoosh_skip_to
     near = np.zeros(len(docs), bool)
     for n, i in enumerate(np.flatnonzero(present)):
         if n and not n % 16 and segment.late():
