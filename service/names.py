@@ -24,6 +24,7 @@ kept per index generation.
 """
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -317,6 +318,33 @@ def written_share(spelling: str, texts: list[str]) -> float:
     return sum(_may_write(words, text[:SAMPLE_CHARS], script) and
                _writes(words, _words(text[:SAMPLE_CHARS], script), script)
                for text in texts) / len(texts)
+
+
+def capitalised_share(norm: str, texts: list[str]) -> tuple[int, float]:
+    """How often ``texts`` write a Latin word inside a sentence (not after ., !, ?,
+    : or a quotation mark, nor at a text's or a line's start), and the share of
+    those written with a capital (Rice in "Secretary Rice said", not "rice
+    prices"), in their first ``SAMPLE_CHARS`` characters.
+
+    >>> capitalised_share("rice", ["Secretary Rice said so. Rice left.", "the rice prices"])
+    (2, 0.5)
+    """
+    inside = capital = 0
+    pattern = re.compile(rf"(?<![\w-]){re.escape(norm)}(?![\w-])", re.IGNORECASE)
+    for text in texts:
+        text = text[:SAMPLE_CHARS]
+        for found in pattern.finditer(text):
+            before = text[:found.start()].rstrip(" \t")
+            if not before or before[-1] in SENTENCE_ENDS:
+                continue
+            inside += 1
+            capital += text[found.start()].isupper()
+    return inside, capital / inside if inside else 0.0
+
+
+#: What ends a sentence, or starts one, before a word (a capital after them says
+#: nothing).
+SENTENCE_ENDS = ".!?:\"“”«»\n"
 
 
 def _may_write(words: tuple[str, ...], text: str, script: str) -> bool:

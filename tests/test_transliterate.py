@@ -257,6 +257,13 @@ ARTICLES += [(f"k{n}", f"التقى الزعيم الكوري كيم جونغ أ
              enumerate(("وفدا صينيا", "قادة الجيش", "رئيس كوريا الجنوبية"))]
 ARTICLES += [(f"d{n}", f"سقطت قذائف على دير الزور {topic}.") for n, topic in enumerate(
     ("أمس", "فجر اليوم", "ليلا"))]
+ARTICLES += [("er1", "Secretary of State Condoleezza Rice visited Cairo on Monday."),
+             ("er2", "On Tuesday Rice met the foreign minister, and Rice said talks would go on."),
+             ("er3", "Officials said Rice would return to the region in May."),
+             ("eh1", "Farmers began the harvest early this year."),
+             ("eh2", "A poor harvest and a late harvest raised prices."),
+             ("eh3", "Officials said the harvest would be the smallest in years."),
+             ("ar1", "ارتفعت أسعار الرز في الأسواق."), ("ah1", "بدأ المزارعون الحصاد مبكرا.")]
 #: The articles the Arabic ماكرون is in: nearly all of ماكر's (the cunning man of
 #: p9 is the one other).
 MACRON = {"p5", "p6"} | {f"m{n}" for n in range(12)}
@@ -376,6 +383,18 @@ def test_a_hyphen_carries_a_name_s_capital_and_drops_a_romanised_article(names_c
     deir = search(names_client, "Deir ez-Zor")
     assert set(ids(deir)) == {"d0", "d1", "d2"}
     assert "ez" not in [e["variant"] for e in deir["query"]["expansions"]]
+
+
+def test_a_word_the_english_articles_write_capitalised_is_a_name_first(names_client):
+    def dictionary_weight(q):
+        [expansion] = [e for e in search(names_client, q)["query"]["expansions"]
+                       if e["source"] == "dictionary"]
+        return expansion["weight"]
+
+    # Rice stands capitalised inside the sentences of er1-er3: its sense الرز ("rice")
+    # stays below it; the harvest of eh1-eh3 is a word, typed with a capital or not
+    assert dictionary_weight("Rice") < dictionary_weight("rice")
+    assert dictionary_weight("Harvest") == dictionary_weight("harvest")
 
 
 def test_a_spelling_the_dictionary_gives_is_preferred_among_equals(tmp_path, analyzer):
