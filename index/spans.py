@@ -166,10 +166,13 @@ class SpanFinder:
     """
 
     def __init__(self, resources: Resources, terms: Iterable[str],
-                 name_keys: Iterable[str] = (), *, max_chars: int | None = None,
-                 max_matches: int | None = None, max_new: int | None = None) -> None:
+                 name_keys: Iterable[str] = (), *, phrases: Iterable[tuple[str, ...]] = (),
+                 max_chars: int | None = None, max_matches: int | None = None,
+                 max_new: int | None = None) -> None:
         self.resources = resources
         self.terms = frozenset(terms)
+        #: terms marked only where they stand one after another, in order
+        self.phrases = tuple(sorted(set(phrases)))
         self.keys = frozenset(name_keys)
         self.entities = frozenset(t[len(ENTITY_PREFIX):] for t in self.terms
                                   if t.startswith(ENTITY_PREFIX))
@@ -181,7 +184,8 @@ class SpanFinder:
         # A query with neither names nor name keys learns an Arabic spelling only if
         # one of its stems or exact forms is in the spelling's normal form (below).
         self._needles = None if self.entities or self.keys else tuple(
-            t[len(EXACT_PREFIX):] if t.startswith(EXACT_PREFIX) else t for t in self.terms)
+            t[len(EXACT_PREFIX):] if t.startswith(EXACT_PREFIX) else t
+            for t in self.terms.union(*self.phrases))
         self._ruled_out: set[str] = set()
 
     def __call__(self, text: str) -> list[Span]:
@@ -217,17 +221,36 @@ class SpanFinder:
             if unkeyed:
                 spellings.learn_keys(unkeyed)
             found |= _having(surfaces, spellings.by_key, self.keys)
+        together = self._phrase_spans(text, surfaces)
         if self.entities and _having(surfaces, spellings.by_entity, self.entities):
             spans, cut = self._with_names(parts, found)
-        elif not found:
+            if together:
+                spans, cut = self._first_matches(merge(spans + together))
+        elif not found and not together:
             return Found([], truncated)
+        elif not found:
+            spans, cut = self._first_matches(together)
         else:
             # (one more than is kept: then a cut is seen)
             spans = _find_words(text, found, self.max_matches and self.max_matches + 1)
             if spans is None:       # no break between words near a find: read it all
                 spans = [m.span() for m in WORD_RE.finditer(text) if m.group() in found]
-            spans, cut = self._first_matches(merge(spans))
+            spans, cut = self._first_matches(merge(spans + together))
         return Found(spans, truncated or cut)
+
+    def _phrase_spans(self, text: str, surfaces: set[str]) -> list[Span]:
+        """The spans of the finder's phrases where ``text`` has their words one after
+        another (a space or other non-word between), each phrase one span."""
+        out: list[Span] = []
+        for phrase in self.phrases:
+            words = [_having(surfaces, self.spellings.by_term, (term,)) for term in phrase]
+            if not all(words):
+                continue
+            pattern = r"\W+".join(
+                "(?:" + "|".join(map(re.escape, sorted(w, key=len, reverse=True))) + ")"
+                for w in words)
+            out.extend(m.span() for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", text))
+        return merge(out)
 
     def _first_matches(self, spans: list[Span]) -> tuple[list[Span], bool]:
         if self.max_matches is not None and len(spans) > self.max_matches:

@@ -74,7 +74,7 @@ def span_finder(fahras, built: BuiltQuery) -> SpanFinder:
     finder per request: it remembers which spellings match), within the bounds on
     the text read and the matches marked."""
     return SpanFinder(fahras.handle.resources, built.highlight_terms, built.name_keys,
-                      max_chars=fahras.settings["HIGHLIGHT_MAX_CHARS"],
+                      phrases=built.highlight_phrases, max_chars=fahras.settings["HIGHLIGHT_MAX_CHARS"],
                       max_matches=fahras.settings["HIGHLIGHT_MAX_MATCHES"],
                       max_new=MAX_NEW_SPELLINGS)
 
@@ -156,6 +156,7 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
             "rules": bonus_description(built, prefer_lang),
             "terms": built.terms,
             "highlight_terms": sorted(built.highlight_terms),
+            "highlight_phrases": sorted(" ".join(p) for p in built.highlight_phrases),
         }
     return answer
 

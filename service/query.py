@@ -189,6 +189,9 @@ class BuiltQuery:
     focus: tuple[tuple[str, ...], float] | None
     highlight_terms: frozenset[str]
     name_keys: frozenset[str] = frozenset()
+    #: terms marked only where they stand together, in order (حزب الله for
+    #: Hezbollah: الله alone is no match)
+    highlight_phrases: frozenset[tuple[str, ...]] = frozenset()
     expansions: list[Expansion] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
     #: True when some word belongs to a language (not only names): only then do
@@ -293,6 +296,7 @@ class QueryBuilder:
         self._memo: dict[tuple, object] = {}   # per word: spellings, cut names
         self._expansions: dict[tuple, Expansion] = {}
         self._terms: set[str] = set()
+        self._phrases: set[tuple[str, ...]] = set()
         self._name_keys: set[str] = set()
 
     def build(self, items: Iterable[Item]) -> BuiltQuery:
@@ -308,6 +312,7 @@ class QueryBuilder:
         expanded = built.terms
         self._plain = True
         self._expansions, self._terms, self._name_keys = {}, set(), set()
+        self._phrases = set()
         built = self._build(items)
         if built.terms > self.max_terms:
             raise QueryTooLarge(f"q makes {built.terms} terms to look up, more than "
@@ -357,6 +362,7 @@ class QueryBuilder:
             focus=self._focus(),
             highlight_terms=frozenset(self._terms),
             name_keys=frozenset(self._name_keys),
+            highlight_phrases=frozenset(self._phrases),
             expansions=list(self._expansions.values()),
             words=words,
             has_language_words=any(self._is_language_word(w) for w in language_words),
@@ -639,7 +645,10 @@ class QueryBuilder:
                                         boost=field_weight))
                 else:
                     terms.append(Term(name, spelling.term, boost=field_weight))
-            self._terms.update(spelling.terms or (spelling.term,))
+            if spelling.terms:
+                self._phrases.add(spelling.terms)
+            else:
+                self._terms.add(spelling.term)
         self._note(Expansion(word.surface, "transliteration", weight,
                              tuple(s.text for s in spellings),
                              language="en" if word.script == "ar" else "ar",

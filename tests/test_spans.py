@@ -271,3 +271,11 @@ def test_spellings_left_to_learn_are_learnt_by_the_next_text(resources):
     for _ in range(5):
         last = find.find(text)
     assert not last.truncated and last.spans == term_spans(text, resources, {"لاتشين", "@lachin"})
+
+
+def test_a_phrase_s_words_are_marked_only_where_they_stand_together(resources):
+    text = "قال حزب الله في بيان، وقال الحزب إن شاء الله، ولحزب الله نواب"
+    find = SpanFinder(resources, {"بيان"}, phrases=[("حزب", "الله")])
+    assert [text[s:e] for s, e in find(text)] == ["حزب الله", "بيان", "ولحزب الله"]
+    alone = SpanFinder(resources, set(), phrases=[("حزب", "الله")])
+    assert [text[s:e] for s, e in alone("الحزب إن شاء الله")] == []

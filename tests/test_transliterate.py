@@ -372,8 +372,10 @@ def test_a_name_the_press_writes_as_two_words_is_found_and_marked_whole(names_cl
     assert set(ids(body)) == {f"h{n}" for n in range(4)}     # not the party of hp
     [expansion] = transliterations(body)
     assert [s["spelling"] for s in expansion["spellings"]] == ["حزب الله"]
-    assert all("<mark>حزب</mark> <mark>الله</mark>" in r["snippet"]
-               for r in body["results"])
+    assert all("<mark>حزب الله</mark>" in r["snippet"] for r in body["results"])
+    # the party of hp is no match, nor is الله away from حزب
+    marked = names_client.get("/api/documents/hp", query_string={"q": "Hezbollah"}).get_json()
+    assert "<mark>" not in marked["document"]["body_html"]
 
 
 def test_a_hyphen_carries_a_name_s_capital_and_drops_a_romanised_article(names_client):
