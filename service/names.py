@@ -18,6 +18,11 @@ A spelling found is then checked as written: of a few articles holding its term,
 most must write the spelling itself, since a term may be the stem of other words
 (بوطن analyses as ب + وطن "homeland"; مسال is the stem of المسألة "the question").
 
+Places are also proposed by the name the other script gives them (``index.exonyms``:
+Aleppo, حلب), and a Latin word as two Arabic words, read in articles holding both
+(Hezbollah, حزب الله: searched and marked as a phrase). ``capitalised_share`` reads
+whether English articles write a word as a name (Rice in "Secretary Rice said").
+
 Each lookup is one analysis and one document frequency per proposed spelling (no
 scan of the vocabulary), and a few stored texts per spelling found; the answers are
 kept per index generation.
@@ -251,12 +256,13 @@ class NameSpellings:
 
     def _two_words(self, norm: str, frequency: Callable[[str], int]) -> list[Spelling]:
         """Spellings of a Latin word as two Arabic words (Hezbollah: حزب الله,
-        Pyongyang: بيونغ يانغ), counted as the rarer word's documents: the word is cut
-        in two at each place leaving ``MIN_PART`` letters or more on each side, each
-        part spelled as a word, and the cheapest pairs whose words the index holds
-        kept (the ``PAIRS`` best scored as if all the rarer word's articles wrote them,
-        ``SPLIT_COST`` dearer than their parts). Whether the
-        articles write the two words together is for the caller to read."""
+        Pyongyang: بيونغ يانغ), counted as the rarer word's documents: a word of
+        ``MIN_PAIRED`` letters or more is cut in two at each place leaving
+        ``MIN_PART`` letters or more on each side, each part spelled as a word
+        (``PART_PROPOSED`` spellings), and the pairs whose words the index holds kept
+        (the ``PAIRS`` best scored as if all the rarer word's articles wrote them,
+        ``SPLIT_COST`` dearer than their parts). Whether the articles write the two
+        words together is for the caller to read (``PAIRS_READ`` pairs at most)."""
         if len(norm) < MIN_PAIRED:
             return []
         parts: dict[str, list[tuple[str, str, int, float]]] = {}
