@@ -269,12 +269,18 @@ ARTICLES += [("er1", "Secretary of State Condoleezza Rice visited Cairo on Monda
 MACRON = {"p5", "p6"} | {f"m{n}" for n in range(12)}
 
 
-@pytest.fixture(scope="module")
-def names_index(tmp_path_factory, resources):
-    from index.readers import read_documents
-    from index.writer import build_index
+#: The index-level tests run on each engine (the names are looked up through the
+#: engine interface: term statistics, texts holding terms).
+PER_ENGINE = True
 
-    folder = tmp_path_factory.mktemp("names")
+
+@pytest.fixture(scope="module")
+def names_index(tmp_path_factory, resources, engine):
+    from index.readers import read_documents
+    from index.writes import builder
+
+    build_index = builder(engine)
+    folder = tmp_path_factory.mktemp(f"names-{engine}")
     source = folder / "articles.jsonl"
     source.write_text("".join(json.dumps({"id": i, "title": "", "body": b,
                                           "lang": "en" if i[0] == "e" else "ar"},
