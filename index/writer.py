@@ -305,6 +305,28 @@ def split_rejected(documents: Iterable[tuple[int, Document | DocumentError]]
     return result, [(i, d) for i, d in items if isinstance(d, Document)]
 
 
+def apply_documents(valid: list[tuple[int, Document]], result: WriteResult,
+                    indexed: dict[str, str | None], prepare, put) -> None:
+    """A write's documents, one by one, as both engines' writers take them: one whose
+    content hash is the indexed one's is unchanged; one that ``prepare(document,
+    digest)`` rejects is reported with its position; the others are ``put`` and
+    counted as added or updated (``indexed``: the content hash of each id already
+    in the index, kept up to date as the write goes, so a repeated id is seen)."""
+    for i, document in valid:
+        digest = content_hash(document)
+        if document.id in indexed and indexed[document.id] == digest:
+            result.unchanged.append(document.id)
+            continue
+        try:
+            prepared = prepare(document, digest)
+        except DocumentError as error:
+            result.rejected.append({"index": i, "id": document.id, "error": str(error)})
+            continue
+        put(prepared)
+        (result.updated if document.id in indexed else result.added).append(document.id)
+        indexed[document.id] = digest
+
+
 def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
                     index_dir: Path | str, resources: Resources, *,
                     timeout: float = WRITER_TIMEOUT) -> WriteResult:
@@ -327,22 +349,11 @@ def write_documents(documents: Iterable[tuple[int, Document | DocumentError]],
     try:
         # Read what is indexed only once the lock is held: another process may have
         # committed the same ids while this one waited.
-        known = _hashes_of(writer, [d.id for _, d in valid])
-        for i, document in valid:
-            digest = content_hash(document)
-            if known.get(document.id) == digest:
-                result.unchanged.append(document.id)
-                continue
-            try:
-                fields = prepare_fields(document, index_resources)
-            except DocumentError as error:
-                result.rejected.append({"index": i, "id": document.id, "error": str(error)})
-                continue
-            # update_document replaces any document with this id, so even a stale
-            # view could never leave two copies.
-            writer.update_document(**fields)
-            (result.updated if document.id in known else result.added).append(document.id)
-            known[document.id] = digest
+        # update_document replaces any document with this id, so even a stale view
+        # could never leave two copies.
+        apply_documents(valid, result, _hashes_of(writer, [d.id for _, d in valid]),
+                        lambda document, digest: prepare_fields(document, index_resources),
+                        lambda fields: writer.update_document(**fields))
     except BaseException:
         writer.cancel()
         raise

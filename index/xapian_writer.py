@@ -39,8 +39,8 @@ from index.readers import Document, DocumentError
 from index.resources import Resources
 from index.terms import TermMaker
 from index.workers import run_partitioned
-from index.writer import (WRITER_TIMEOUT, BuildReport, WriteResult, content_hash, prepare_fields,
-                          split_rejected)
+from index.writer import (WRITER_TIMEOUT, BuildReport, WriteResult, apply_documents,
+                          content_hash, prepare_fields, split_rejected)
 
 #: The longest term, in UTF-8 bytes, that Xapian's glass backend stores. A document
 #: with a longer term is refused, and the refusal discards every change since the
@@ -359,25 +359,16 @@ def write_xapian_documents(documents: Iterable[tuple[int, Document | DocumentErr
         try:
             # Read what is indexed only once the lock is held: another process may have
             # committed the same ids while this one waited.
-            known: dict[str, str | None] = {}
-            for i, document in valid:
-                if document.id not in known:
-                    known[document.id] = _indexed_hash(db, document.id)
-                digest = content_hash(document)
-                if known[document.id] == digest:
-                    result.unchanged.append(document.id)
-                    continue
-                try:
-                    doc = _document_of(document, built_with, maker, digest)
-                except DocumentError as error:
-                    result.rejected.append({"index": i, "id": document.id,
-                                            "error": str(error)})
-                    continue
-                # replace_document adds the document when its id is not indexed, and
-                # leaves one copy when it is.
-                db.replace_document(layout.term(layout.ID_PREFIX, document.id), doc)
-                (result.updated if known[document.id] else result.added).append(document.id)
-                known[document.id] = digest
+            indexed = {doc_id: _indexed_hash(db, doc_id) for doc_id in {d.id for _, d in valid}
+                       if db.term_exists(layout.term(layout.ID_PREFIX, doc_id))}
+            # replace_document adds the document when its id is not indexed, and
+            # leaves one copy when it is.
+            apply_documents(
+                valid, result, indexed,
+                lambda document, digest: (document.id, _document_of(document, built_with,
+                                                                     maker, digest)),
+                lambda pair: db.replace_document(layout.term(layout.ID_PREFIX, pair[0]),
+                                                 pair[1]))
         except BaseException:
             _cancel(db)
             raise

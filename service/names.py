@@ -58,6 +58,12 @@ KNOWN_COST = 1.0
 KNOWN_DOCUMENTS_SHARE = 0.6
 #: What a known word costs per share of all articles holding it (10% costs 1).
 COMMON_WORD_COST = 10.0
+#: English articles read to see whether a capitalised word the dictionaries know is
+#: written as a name there, how often they must write it inside a sentence and what
+#: share of those times with a capital.
+ENGLISH_NAME_ARTICLES = 6
+ENGLISH_NAME_OCCURRENCES = 3
+ENGLISH_NAME_SHARE = 0.8
 #: The Arabic article, and what writing it before a spelling that starts like it costs.
 ARTICLE = "ال"
 ARTICLE_COST = 0.3
@@ -145,7 +151,7 @@ class NameSpellings:
         self.analyzer = analyzer
         self.known = known
         self.exonyms = exonyms or Exonyms()
-        self._known: dict[tuple[str, str], tuple[Spelling, ...]] = {}
+        self._known: dict[tuple, object] = {}     # spellings, capitals: per generation
 
     def of(self, norm: str, script: str, frequency: Callable[[str], int],
            texts: Callable[[str | tuple[str, ...], int], list[str]], offered: tuple[str, ...] = (),
@@ -169,6 +175,23 @@ class NameSpellings:
             self._known[key] = self._verify(norm, script, frequency, texts, offered, total,
                                             pairs)
         return self._known[key]
+
+    def capitalised_in(self, norm: str, term: str,
+                       texts: Callable[[str | tuple[str, ...], int], list[str]]) -> bool:
+        """Whether the articles holding a Latin word's ``term`` write it with a capital
+        inside their sentences, at least ``ENGLISH_NAME_SHARE`` of
+        ``ENGLISH_NAME_OCCURRENCES`` or more times (read in ``ENGLISH_NAME_ARTICLES``
+        of them; the answer is kept for the index generation, like the spellings)."""
+        key = ("capitalised", norm, term)
+        if key not in self._known:
+            inside, share = capitalised_share(norm, texts(term, ENGLISH_NAME_ARTICLES))
+            self._known[key] = inside >= ENGLISH_NAME_OCCURRENCES and \
+                share >= ENGLISH_NAME_SHARE
+        return self._known[key]
+
+    def capitalised_known(self, norm: str, term: str) -> bool:
+        """Whether ``capitalised_in`` answered for this word already."""
+        return ("capitalised", norm, term) in self._known
 
     def cached(self, norm: str, script: str, offered: tuple[str, ...] = (),
                pairs: bool = True) -> tuple[Spelling, ...] | None:

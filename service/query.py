@@ -54,7 +54,7 @@ from index.tokens import iter_words
 from index.translit import name_key, skeletons
 from service import plan
 from service.deadline import TERM_LIMIT, Deadline
-from service.names import NameSpellings, Spelling, capitalised_share
+from service.names import NameSpellings, Spelling
 from service.plan import AnyOf, Node, Phrase, Term, all_of, any_of, best_of, term_count
 from service.shapes import entity_dict
 from service.syntax import Item
@@ -73,12 +73,6 @@ MIN_FUZZY_CLASSES = {"ar": 5, "latin": 4}
 #: ``NAME_SENSE_FACTOR`` times less, below the name (senses of several words, idioms
 #: such as the trump card's, are left out).
 NAME_FIRST_DOCUMENTS = 10
-#: English articles read to see whether a capitalised word the dictionaries know
-#: is written as a name there, how often they must write it inside a sentence and
-#: what share of those times with a capital.
-ENGLISH_NAME_ARTICLES = 6
-ENGLISH_NAME_OCCURRENCES = 3
-ENGLISH_NAME_SHARE = 0.8
 NAME_SENSE_FACTOR = 0.5
 #: An Arabic word whose exact form holds at least this share of its stem's documents
 #: (ماكرون of ماكر's), in at least ``NAME_FIRST_DOCUMENTS``, is a name the stemmer
@@ -579,21 +573,15 @@ class QueryBuilder:
 
     def _capitalised_in_english(self, word: Word) -> bool:
         """Whether the articles holding a capitalised Latin word the dictionaries
-        know write it with a capital inside a sentence, at least
-        ``ENGLISH_NAME_SHARE`` of ``ENGLISH_NAME_OCCURRENCES`` or more times
-        (read in ``ENGLISH_NAME_ARTICLES`` of them, before the deadline only)."""
-        if self._plain or not word.capitalised or word.surface.isupper() or \
+        know write it with a capital inside a sentence (``NameSpellings.capitalised_in``,
+        kept per index generation; read before the deadline only)."""
+        if self._plain or self.names is None or not word.capitalised or \
+                word.surface.isupper() or \
                 word_key(word.norm, word.script) not in self.resources.known_words:
             return False
-        key = ("capitalised", word.norm, word.stem)
-        if key not in self._memo:
-            if self.deadline.expired():
-                return False
-            inside, share = capitalised_share(word.norm,
-                                              self.texts(word.stem, ENGLISH_NAME_ARTICLES))
-            self._memo[key] = inside >= ENGLISH_NAME_OCCURRENCES and \
-                share >= ENGLISH_NAME_SHARE
-        return self._memo[key]
+        if self.deadline.expired() and not self.names.capitalised_known(word.norm, word.stem):
+            return False            # reading articles: not past the request's deadline
+        return self.names.capitalised_in(word.norm, word.stem, self.texts)
 
     def _cut_name(self, word: Word) -> bool:
         """An Arabic word the stemmer would cut though the archive writes it whole:

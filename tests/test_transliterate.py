@@ -403,6 +403,10 @@ def test_a_word_the_english_articles_write_capitalised_is_a_name_first(names_cli
     # stays below it; the harvest of eh1-eh3 is a word, typed with a capital or not
     assert dictionary_weight("Rice") < dictionary_weight("rice")
     assert dictionary_weight("Harvest") == dictionary_weight("harvest")
+    # read once per index generation, not per request
+    names = names_client.application.extensions["fahras"].names()
+    assert names.capitalised_known("rice", "rice") and names.capitalised_known("harvest",
+                                                                               "harvest")
 
 
 def test_a_spelling_the_dictionary_gives_is_preferred_among_equals(tmp_path, analyzer):

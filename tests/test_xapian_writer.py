@@ -242,17 +242,7 @@ def test_a_strict_fresh_build_stops_and_leaves_no_index(tmp_path, resources, pro
     assert list(tmp_path.glob("ix@*")) == []
 
 
-def test_skip_invalid_reports_each_rejection_once(tmp_path, resources):
-    records = [{"id": "1", "body": "باكو"},
-               {"id": "2", "title": "Video", "body": "https://www.youtube.com/watch?v=x"},
-               {"id": "3", "body": "موسكو"}]
-    errors = []
-    report = build_xapian_index(read_documents([write_jsonl(tmp_path / "a.jsonl", records)]),
-                                tmp_path / "ix", resources, procs=2, on_error=errors.append)
-    assert report.added == 2 and len(report.rejected) == 1
-    assert [str(e) for e in errors] == report.rejected
-    assert "empty once page furniture" in report.rejected[0]
-    assert sorted(stored(tmp_path / "ix")) == ["1", "3"]
+# (a build in parts reports each rejection once: tests/test_writer.py, both engines)
 
 
 def test_a_term_too_long_for_xapian_rejects_only_its_document(tmp_path, resources):
