@@ -32,6 +32,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from index.exonyms import Exonyms
@@ -98,6 +99,11 @@ PAIRS_READ = 6
 #: Share of the sampled articles that must write the spelling itself (any proclitic
 #: before it); its documents are counted at that share.
 MIN_WRITTEN = 0.5
+#: How alike (``difflib`` ratio) a dictionary's sense of a spelling and the name must
+#: be for the sense to be the name, doubled letters counted once and a run of
+#: Latin vowels as one (tarasa, tharasa: 0.92; apar, abar: 0.75).
+SAME_NAME_RATIO = 0.8
+_LATIN_VOWELS_RE = re.compile("[aeiouy]+")
 
 
 @dataclass(frozen=True)
@@ -451,10 +457,26 @@ class OtherWords:
     def __call__(self, text: str, script: str, name: str) -> bool:
         if word_key(text, script) not in self.known_words:
             return False
-        keys = set(_keys(name, "ar" if script == "latin" else "latin"))
-        return not any(keys & set(_keys(normalize_word(w.surface, w.script), w.script))
+        name_script = "ar" if script == "latin" else "latin"
+        keys = set(_keys(name, name_script))
+        return not any(_same_name(name, normalize_word(w.surface, w.script), keys)
                        for match in self.translator.find([(text, script)])
-                       for sense in match.senses for w in iter_words(sense))
+                       for sense in match.senses for w in iter_words(sense)
+                       if w.script == name_script)
+
+
+def _same_name(name: str, sense: str, keys: set[str]) -> bool:
+    """Whether a dictionary sense (normalised, in the name's script) is the name itself
+    as that script writes it: the same consonant skeleton and nearly the same letters,
+    doubled letters counted once and Latin vowels as one (Teresa for Theresa, Amman for
+    Oman, Missy for Messi; not Aper, a sense of ابر "needles", for Uber: the skeleton
+    folds p and b, the letters do not).
+    """
+    if not keys & set(_keys(sense, "latin" if sense.isascii() else "ar")):
+        return False
+    folded = [_LATIN_VOWELS_RE.sub("a", re.sub(r"(.)\1", r"\1", word))
+              for word in (name, sense)]
+    return SequenceMatcher(None, *folded).ratio() >= SAME_NAME_RATIO
 
 
 def _keys(norm: str, script: str) -> list[str]:

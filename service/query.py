@@ -619,6 +619,12 @@ class QueryBuilder:
         if not spellings:
             return []
         weight = self.weights.transliteration * scale
+        if word.script == "latin" and not word.entity and not self._name_first(word) and \
+                word_key(word.norm, word.script) in self.resources.known_words:
+            # a capitalised word of the language that the archive does not show to be
+            # a name (Movement of "Amal Movement": موفمنت is in one article): its
+            # spellings stay below its senses, as a name's senses stay below it
+            weight = min(weight, self.weights.dictionary * scale) * NAME_SENSE_FACTOR
         best = _idf(spellings[0].documents, self.documents)
         terms: list[Node] = []
         for spelling in spellings:
