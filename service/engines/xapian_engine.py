@@ -19,8 +19,10 @@ The score rules (``service.engines.whoosh_boost``) as Xapian operators:
   second time only where the filter holds; plus ``w`` for each focus entity
   mentioned: a ``FixedWeightPostingSource`` of ``w`` ``AND``-ed with the entity's
   boolean term, for each entity;
-* the language-first order: a ``ValueMapPostingSource`` on the language slot
-  adding ``LANGUAGE_OFFSET`` to documents in the preferred language.
+* the language-first order: a ``FixedWeightPostingSource`` of ``LANGUAGE_OFFSET``
+  ``AND``-ed with the preferred language's boolean term (a ``ValueMapPostingSource``
+  on the language slot, the obvious choice, crashes Xapian 1.4.26 when a time limit
+  stops the match early: ``tests/test_xapian_engine.py``).
 
 The deadline becomes Xapian's own time limit on the match (``set_time_limit``);
 when it cuts the match, the total is the lower bound Xapian found and the answer
@@ -138,10 +140,14 @@ class XapianSearcher:
                 parts.append(Q(Q.OP_AND, Q(source), Q(Q.OP_SCALE_WEIGHT, Q(key), 0.0)))
             query = Q(Q.OP_AND_MAYBE, query, Q(Q.OP_OR, parts))
         if bonus.prefer_lang:
-            source = xapian.ValueMapPostingSource(layout.LANG_SLOT)
-            source.add_mapping(bonus.prefer_lang, LANGUAGE_OFFSET)
+            # A fixed weight on the language's boolean term, as for a focus entity: a
+            # ValueMapPostingSource on the language slot crashed the process (1.4.26)
+            # whenever the matcher stopped early (a time limit).
+            source = xapian.FixedWeightPostingSource(LANGUAGE_OFFSET)
             self._sources.append(source)
-            query = Q(Q.OP_AND_MAYBE, query, Q(source))
+            lang = Q(layout.term(layout.LANG_PREFIX, bonus.prefer_lang))
+            query = Q(Q.OP_AND_MAYBE, query,
+                      Q(Q.OP_AND, Q(source), Q(Q.OP_SCALE_WEIGHT, lang, 0.0)))
         return query
 
     @staticmethod
