@@ -15,15 +15,14 @@ import json
 import pickle
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 xapian = pytest.importorskip("xapian")
 
 from index import xapian_layout as layout  # noqa: E402
+from tests.support import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = 30_000
 WORDS = 40
 
@@ -54,8 +53,10 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def big_index(tmp_path_factory, resources):
-    """A Xapian database of ``DOCS`` short documents laid out as the writer lays them
-    out: eight of the ``WORDS`` words each; the last tenth in English, as a real archive is built source after source; one in five mentions
+    """A Xapian database of ``DOCS`` short documents with the terms and values the
+    engine reads (``index.xapian_layout``), written directly: the writer's analysis
+    would take about 40 s for them. Eight of the ``WORDS`` words each; the last tenth
+    in English, as an archive is built source after source; one in five mentions
     Lachin."""
     folder = tmp_path_factory.mktemp("xapian-big") / "db"
     db = xapian.WritableDatabase(str(folder), xapian.DB_CREATE_OR_OVERWRITE)
@@ -85,8 +86,8 @@ def big_index(tmp_path_factory, resources):
 
 
 def test_the_language_first_order_survives_a_match_cut_short(big_index):
-    child = subprocess.run([sys.executable, "-c", CHILD, str(big_index), str(WORDS)], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120)
+    child = subprocess.run([sys.executable, "-c", CHILD, str(big_index), str(WORDS)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert child.returncode == 0, (child.returncode, child.stderr[-2000:])
     runs = json.loads(child.stdout.splitlines()[-1])
     assert any(not run["complete"] for run in runs), "no time limit cut a match short"

@@ -20,9 +20,10 @@ The score rules (``service.engines.whoosh_boost``) as Xapian operators:
   mentioned: a ``FixedWeightPostingSource`` of ``w`` ``AND``-ed with the entity's
   boolean term, for each entity;
 * the language-first order: a ``FixedWeightPostingSource`` of ``LANGUAGE_OFFSET``
-  ``AND``-ed with the preferred language's boolean term (a ``ValueMapPostingSource``
-  on the language slot, the obvious choice, crashes Xapian 1.4.26 when a time limit
-  stops the match early: ``tests/test_xapian_engine.py``).
+  ``AND``-ed with the preferred language's boolean term, as for a focus entity (a
+  ``ValueMapPostingSource`` on the language slot crashed Xapian 1.4.26 when a time
+  limit stopped the match of a benchmark query early at 100,000 articles; README
+  "Engines").
 
 The deadline becomes Xapian's own time limit on the match (``set_time_limit``);
 when it cuts the match, the total is the lower bound Xapian found and the answer
@@ -140,9 +141,6 @@ class XapianSearcher:
                 parts.append(Q(Q.OP_AND, Q(source), Q(Q.OP_SCALE_WEIGHT, Q(key), 0.0)))
             query = Q(Q.OP_AND_MAYBE, query, Q(Q.OP_OR, parts))
         if bonus.prefer_lang:
-            # A fixed weight on the language's boolean term, as for a focus entity: a
-            # ValueMapPostingSource on the language slot crashed the process (1.4.26)
-            # whenever the matcher stopped early (a time limit).
             source = xapian.FixedWeightPostingSource(LANGUAGE_OFFSET)
             self._sources.append(source)
             lang = Q(layout.term(layout.LANG_PREFIX, bonus.prefer_lang))
