@@ -39,7 +39,7 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from index.normalize import normalize_word
-from index.resources import Resources
+from index.resources import Resources, WordInfo
 from index.tokens import iter_words
 
 EXACT_PREFIX = "="
@@ -161,13 +161,14 @@ class LightStemFilter(Filter):
             if t.kind != "word" or t.stopped:
                 yield t
                 continue
-            bare, t.text = split(t.text, t.script, t.original)
+            bare, t.text, whole = split(t.text, t.script, t.original)
+            forms = WordInfo(t.text, bare, t.text, False, whole).exact_forms
             yield t
-            if t.text != bare:
-                t.text = EXACT_PREFIX + bare
+            for form in forms:
+                t.text = EXACT_PREFIX + form
                 t.kind = "exact"
                 yield t
-                t.kind = "word"
+            t.kind = "word"
 
 
 class NameKeyFilter(Filter):

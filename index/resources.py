@@ -23,7 +23,7 @@ from index.translit import name_key, skeletons
 from index.wordlists import check_word_list, read_lines, read_sections
 
 #: Raise when the analysis code or the schema's fields change what an index holds.
-ANALYSIS_VERSION = "7"
+ANALYSIS_VERSION = "8"
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 GAZETTEER_FILE = "gazetteer.txt"
@@ -42,13 +42,30 @@ _MEMOISED = ("split", "name_keys", "_spellings")
 
 class WordInfo(NamedTuple):
     """One word as the text fields' analysis chain sees it: normalised form, form
-    without proclitics and stem (None for a stop word), and whether a gazetteer name
-    may start at it."""
+    without proclitics and stem (None for a stop word), whether a gazetteer name
+    may start at it, and the form with the preposition the stemmer guessed off
+    (بوتين for وتين; None when it guessed none)."""
 
     norm: str
     bare: str | None
     stem: str | None
     may_start: bool
+    whole: str | None = None
+
+    @property
+    def exact_forms(self) -> tuple[str, ...]:
+        """The forms indexed as ``=`` exact terms beside the stem: the form without
+        proclitics where it differs from the stem, and the form with a guessed
+        preposition kept (بقفصة: قفصه and بقفصه; بوتين: بوتين), so that a name the
+        guess cuts is still found as written. The one place of this rule.
+
+        >>> WordInfo("بقفصه", "قفصه", "قفص", False, "بقفصه").exact_forms
+        ('قفصه', 'بقفصه')
+        """
+        if self.stem is None:
+            return ()
+        forms = (self.bare,) if self.bare != self.stem else ()
+        return forms + (self.whole,) if self.whole else forms
 
 
 @dataclass
@@ -140,23 +157,25 @@ class Resources:
         self.arabic_stemmer.known = self.known_words
         self.__post_init__()
 
-    def _split(self, word: str, script: str, surface: str = "") -> tuple[str, str]:
-        """Return (word without clitics, stem) of a normalised word; names are left alone.
+    def _split(self, word: str, script: str, surface: str = "") -> tuple[str, str, str | None]:
+        """Return (word without clitics, stem, the word with a guessed preposition
+        kept or None: ``ArabicLightStemmer.split``) of a normalised word; names are
+        left alone.
 
         :param surface: the word as written, which tells a radical ال (ألغام) from
             the article.
 
         >>> r = Resources.load()
         >>> r.split("الاشتباكات", "ar"), r.split("clashes", "latin"), r.split("الغام", "ar", "ألغام")
-        (('اشتباكات', 'اشتباك'), ('clashes', 'clash'), ('الغام', 'الغام'))
+        (('اشتباكات', 'اشتباك', None), ('clashes', 'clash', None), ('الغام', 'الغام', None))
         """
         if script == "ar":
             if not surface:
                 return self.arabic_stemmer.split(word)
             return self.arabic_stemmer.split(word, radical_al(surface), accusative(surface))
         if word in self.protected_latin:
-            return word, word
-        return word, stem_english(word)
+            return word, word, None
+        return word, stem_english(word), None
 
     def word_info(self, surface: str, script: str) -> "WordInfo":
         """What the text fields' analysis chain makes of one word as written,
@@ -168,14 +187,14 @@ class Resources:
         text's terms without the chain, each keeping the answer per spelling).
 
         >>> Resources.load().word_info("والاشتباكات", "ar")
-        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك', may_start=False)
+        WordInfo(norm='والاشتباكات', bare='اشتباكات', stem='اشتباك', may_start=False, whole=None)
         """
         norm = normalize_word(surface, script)
         may_start = self.gazetteer.may_start(norm)
         if self.is_stopword(norm, script):
             return WordInfo(norm, None, None, may_start)
-        bare, stem = self.split(norm, script, surface)
-        return WordInfo(norm, bare, stem, may_start)
+        bare, stem, whole = self.split(norm, script, surface)
+        return WordInfo(norm, bare, stem, may_start, whole)
 
     def stem(self, word: str, script: str) -> str:
         """Return the stem of a normalised word.

@@ -100,12 +100,13 @@ class Spellings:
         by_term, by_entity, norms, starts = self.by_term, self.by_entity, self.norms, self.starts
         for surface in surfaces:
             if len(surface) <= MAX_WORD_LENGTH:
-                norm, bare, stem, may_start = info(surface, script_of(surface))
+                word = info(surface, script_of(surface))
+                norm, stem, may_start = word.norm, word.stem, word.may_start
                 norms[surface] = norm
                 if stem is not None:
                     _file(by_term, stem, surface)
-                    if bare != stem:
-                        _file(by_term, EXACT_PREFIX + bare, surface)
+                    for form in word.exact_forms:
+                        _file(by_term, EXACT_PREFIX + form, surface)
                 if may_start:
                     starts.add(surface)
                     for key in keys_starting(norm):

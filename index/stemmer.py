@@ -49,7 +49,9 @@ class ArabicLightStemmer:
         recognised the same way.
     :param known: keys (``plain_stem``) of the words the dictionaries know: a
         preposition ب ك ل ف is stripped from a word the dictionaries do not know when
-        what is left is a word they know (بخرق → خرق, but كتاب stays).
+        what is left is a word they know (بخرق → خرق, but كتاب stays). That reading
+        is a guess (بوتين is no ب + وتين "aorta", بشير no ب + شير): ``split`` also
+        gives the word with the letter kept, so that it can be found as written.
     """
 
     def __init__(self, protected: frozenset[str] = frozenset(),
@@ -88,8 +90,9 @@ class ArabicLightStemmer:
         return self.split(word, radical_al, accusative)[1]
 
     def _split(self, word: str, radical_al: bool = False,
-               accusative: bool = False) -> tuple[str, str]:
-        """Return (word without proclitics, stem) for one normalised word.
+               accusative: bool = False) -> tuple[str, str, str | None]:
+        """Return (word without proclitics, stem, the word with the preposition it
+        guessed off, or None) for one normalised word.
 
         :param radical_al: the ال after any proclitic is part of the word (see
             ``radical_al``), not the article.
@@ -98,15 +101,17 @@ class ArabicLightStemmer:
 
         >>> s = ArabicLightStemmer()
         >>> s.split("والمدنيين"), s.split("الغام", radical_al=True), s.split("الالغام")
-        (('مدنيين', 'مدني'), ('الغام', 'الغام'), ('الغام', 'الغام'))
+        (('مدنيين', 'مدني', None), ('الغام', 'الغام', None), ('الغام', 'الغام', None))
         >>> s.split("انتهاكا", accusative=True)
-        ('انتهاك', 'انتهاك')
+        ('انتهاك', 'انتهاك', None)
+        >>> ArabicLightStemmer(known=frozenset({"خرق"})).split("وبخرق")
+        ('خرق', 'خرق', 'بخرق')
         """
         if word.isdigit() or word in self.protected:
-            return word, word
+            return word, word, None
         name = self.strip_to_protected(word)
         if name:
-            return name, name
+            return name, name, None
         if accusative and word.endswith("ا") and len(word) > 3:
             word = word[:-1]
         al_at = self._al_word_at(word)
@@ -114,8 +119,11 @@ class ArabicLightStemmer:
             at = al_at if al_at is not None else word.find("ال")
             bare = word[at:] if 0 <= at <= 4 else word
         else:
-            bare = self._strip_known_preposition(self._strip_prefixes(word))
-        return bare, self._strip_suffixes(bare)
+            whole = self._strip_prefixes(word)
+            bare = self._strip_known_preposition(whole)
+            if bare != whole:
+                return bare, self._strip_suffixes(bare), whole
+        return bare, self._strip_suffixes(bare), None
 
     def _strip_known_preposition(self, word: str) -> str:
         if (self.known and word[:1] in _PREPOSITIONS and len(word) >= 4

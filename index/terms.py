@@ -25,10 +25,10 @@ from index.analysis import ENTITY_PREFIX, EXACT_PREFIX
 from index.resources import Resources
 from index.tokens import MAX_WORD_LENGTH, WORD_RE
 
-#: A spelling's terms: (normalised form, stem or None for a stop word, ``=`` exact form
-#: or None when it is the stem, whether a gazetteer name may start at it, its
+#: A spelling's terms: (normalised form, stem or None for a stop word, its ``=`` exact
+#: forms (``WordInfo.exact_forms``), whether a gazetteer name may start at it, its
 #: ``names`` keys).
-_Word = tuple[str, str | None, str | None, bool, tuple[str, ...]]
+_Word = tuple[str, str | None, tuple[str, ...], bool, tuple[str, ...]]
 
 #: Texts whose terms a TermMaker keeps (a document's title and body, twice over).
 _RECENT = 4
@@ -99,8 +99,8 @@ class TermMaker:
             if stem is not None:
                 positions[stem].append(pos)
                 length += 1
-                if exact is not None:
-                    positions[exact].append(pos)
+                for term in exact:
+                    positions[term].append(pos)
                     length += 1
             pos += 1
         entities = set()
@@ -132,10 +132,10 @@ class TermMaker:
 
     def _word(self, surface: str, script: str) -> _Word:
         resources = self.resources
-        norm, bare, stem, may_start = resources.word_info(surface, script)
-        keys = tuple(resources.name_keys(norm, script, surface, require_capital=True))
-        exact = EXACT_PREFIX + bare if stem is not None and bare != stem else None
-        return norm, stem, exact, may_start, keys
+        info = resources.word_info(surface, script)
+        keys = tuple(resources.name_keys(info.norm, script, surface, require_capital=True))
+        exact = tuple(EXACT_PREFIX + form for form in info.exact_forms)
+        return info.norm, info.stem, exact, info.may_start, keys
 
 
 def _spellings(text: str) -> list[tuple[str, str]]:

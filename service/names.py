@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from index.analysis import EXACT_PREFIX, resources_of
 from index.exonyms import Exonyms
 from index.lexicon import word_key
 from index.normalize import normalize_arabic, normalize_word
@@ -99,6 +100,12 @@ PAIRS_READ = 6
 #: Share of the sampled articles that must write the spelling itself (any proclitic
 #: before it); its documents are counted at that share.
 MIN_WRITTEN = 0.5
+#: A spelling that the stemmer reads as a preposition and a word (بوتين as ب + وتين,
+#: لابن as ل + ابن "for the son") is looked up as written; it is the word with the
+#: preposition, a word the dictionaries know, unless the form as written holds at
+#: least this share of the documents of the word without the letter, as written
+#: (بوتين nearly all of وتين's, بنتاجون of نتاجون's, لابن 61 of ابن's 11,000).
+GUESSED_NAME_SHARE = 0.5
 #: How alike (``difflib`` ratio) a dictionary's sense of a spelling and the name must
 #: be for the sense to be the name, doubled letters counted once and a run of
 #: Latin vowels as one (tarasa, tharasa: 0.92; apar, abar: 0.75).
@@ -246,8 +253,10 @@ class NameSpellings:
                 # a spelling the dictionary gives for this word is known as its
                 # translation, not as another word (a place's own name likewise): no
                 # cost for being known
-                held[text] = Spelling(text, term, documents, cost,
-                                      text not in free and self.known(text, other, norm),
+                known = text not in free and (self.known(text, other, norm) or
+                                              self._preposition_and_word(text, documents,
+                                                                         frequency))
+                held[text] = Spelling(text, term, documents, cost, known,
                                       terms=terms if len(terms) > 1 else (),
                                       share=documents / total if total else 0.0)
         if script != "ar" and pairs:
@@ -318,6 +327,19 @@ class NameSpellings:
                                               round(cost, 3), terms=(left_term, right_term)))
         pairs.sort(key=lambda spelling: spelling.score, reverse=True)
         return pairs[:PAIRS]
+
+    def _preposition_and_word(self, text: str, documents: int,
+                              frequency: Callable[[str], int]) -> bool:
+        """Whether an Arabic spelling of one word is, by the archive, a preposition
+        and a word the stemmer guessed (``GUESSED_NAME_SHARE``)."""
+        if " " in text or text.isascii():
+            return False
+        info = resources_of(self.analyzer).word_info(text, "ar")
+        if info.whole is None or info.stem is None:
+            return False
+        # the word without the letter, as written (نتاجون of بنتاجون, not نتاج "output")
+        rest = info.stem if info.bare == info.stem else EXACT_PREFIX + info.bare
+        return documents < GUESSED_NAME_SHARE * frequency(rest)
 
     def term_of(self, text: str) -> str | None:
         """The term the index holds one word under: its exact form when the stemmer

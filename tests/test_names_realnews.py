@@ -61,3 +61,44 @@ def test_fahras_finds_real_news_names():
     overall = report["summary"]["overall"]
     assert overall[f"p@{CUTOFF}"] >= FLOOR_P_AT_10
     assert overall[f"recall@{DEPTH}"] >= FLOOR_RECALL_AT_500
+
+
+def test_scoring_an_index_of_the_whole_corpora(tmp_path):
+    """``run_names --index``: Fahras is scored on an index built beforehand, every
+    name's articles judged over all the corpora given (here a small one of our own)."""
+    import gzip
+    import json
+
+    from tests.eval.systems import Fahras
+    from tests.names.collect import Name, read_corpora
+    from tests.names.run_names import evaluate_index
+
+    articles = [
+        {"id": "a1", "title": "بوتين يزور أنقرة", "lang": "ar",
+         "body": "أعلن الكرملين أن الرئيس الروسي فلاديمير بوتين سيزور أنقرة الأسبوع المقبل."},
+        {"id": "a2", "title": "قمة في موسكو", "lang": "ar",
+         "body": "قال بوتين إن بلاده لن تتراجع عن موقفها في المفاوضات."},
+        {"id": "a3", "title": "ترامب يلتقي ماكرون", "lang": "ar",
+         "body": "التقى الرئيس الأمريكي دونالد ترامب نظيره الفرنسي إيمانويل ماكرون في باريس."},
+        {"id": "a4", "title": "أسعار النفط", "lang": "ar",
+         "body": "ارتفعت أسعار النفط اليوم بعد قرار خفض الإنتاج في الخليج."},
+    ]
+    corpus = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as out:
+        for article in articles:
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+    system = Fahras()
+    system.build(read_corpora([corpus]), tmp_path)
+    system.close()
+    names = [Name("Putin", "person", "europe", ("بوتين",)),
+             Name("Trump", "person", "americas", ("ترامب",)),
+             Name("Lavrov", "person", "europe", ("لافروف",))]
+    judged, report = evaluate_index(tmp_path / "index", names, paths=[corpus])
+    assert judged == 4
+    rows = {row["query"]: row for row in report["names"]}
+    assert rows["Putin"]["relevant"] == 2 and rows["Trump"]["relevant"] == 1
+    assert set(rows["Putin"]["top"]) == {"a1", "a2"} and rows["Trump"]["top"] == ["a3"]
+    assert rows["Putin"]["p@10"] == rows["Trump"]["recall@500"] == 1.0
+    # a name no article holds scores 0 and counts among those below 0.5
+    assert rows["Lavrov"]["relevant"] == 0 and report["below_half"] == ["Lavrov"]
+    assert "names below 0.5 (p@10 or R@500): 1 of 3" in format_summary([report])

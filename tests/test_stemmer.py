@@ -58,7 +58,22 @@ def test_numbers_are_not_stemmed(stemmer):
 
 
 def test_split_returns_word_without_proclitics_and_stem():
-    assert ArabicLightStemmer().split("والاشتباكات") == ("اشتباكات", "اشتباك")
+    assert ArabicLightStemmer().split("والاشتباكات") == ("اشتباكات", "اشتباك", None)
+
+
+@pytest.mark.parametrize(("word", "stem", "exact"), [
+    # names the dictionaries do not know, read by the stemmer as ب + a word they know
+    ("بوتين", "وتين", ("بوتين",)),
+    ("بشير", "شير", ("بشير",)),
+    # a real preposition: the name is found without it and as written
+    ("وبقفصة", "قفص", ("قفصه", "بقفصه")),
+    ("لماكرون", "ماكر", ("ماكرون", "لماكرون")),
+])
+def test_a_guessed_preposition_keeps_the_word_as_written(word, stem, exact):
+    from index.resources import Resources
+
+    info = Resources.load().word_info(word, "ar")
+    assert (info.stem, info.exact_forms) == (stem, exact)
 
 
 def test_proclitic_candidates_longest_first():

@@ -94,8 +94,10 @@ def test_a_spelling_is_kept_only_where_the_articles_write_it(tmp_path, analyzer)
     path.write_text("[latin-arabic]\np  ب\nu  و\nt  ت:0.2  ط\ni  ي  -:0.1\nn  ن\n",
                     encoding="utf-8")
     names = NameSpellings(TransliterationTable.load(path), analyzer)
-    documents = {"وتين": 3, "وطن": 500}         # بوطن is ب + وطن "homeland" to the index
-    written = {"وتين": ["قال بوتين"], "وطن": ["عاد إلى الوطن", "حب الوطن"]}
+    # بوتين and بوطن are looked up as written (the stemmer reads them as ب + وتين
+    # "aorta", ب + وطن "homeland"); the articles holding بوطن do not write it
+    documents = {"=بوتين": 3, "وتين": 3, "=بوطن": 500, "وطن": 500}
+    written = {"=بوتين": ["قال بوتين"], "=بوطن": ["عاد إلى الوطن", "حب الوطن"]}
     found = names.of("putin", "latin", lambda term: documents.get(term, 0),
                      lambda term, n: (written.get(term, []) * n)[:n])
     assert [(s.text, s.documents) for s in found] == [("بوتين", 3)]
@@ -491,3 +493,21 @@ def test_a_capitalised_word_the_archive_does_not_show_as_a_name_is_searched_as_a
     assert all(spelled["weight"] > e["weight"] for e in trump["query"]["expansions"]
                if e["source"] == "dictionary")
 
+
+
+def test_a_preposition_and_a_common_word_is_no_name(tmp_path, analyzer):
+    """لابن (Le Pen's لوبان dropped a vowel) is ل + ابن "son" to the stemmer, and
+    the archive agrees: its documents are a sliver of ابن's. بوتين, ب + وتين
+    "aorta" to the stemmer, holds nearly all of وتين's: a name."""
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nl  ل\nb  ب\n", encoding="utf-8")
+    names = NameSpellings(TransliterationTable.load(path), analyzer)
+    documents = {"=لابن": 61, "ابن": 11_000, "=بوتين": 990, "وتين": 1_000,
+                 # بنتاجون (Pentagon) is ب + نتاج "output" + ون: نتاجون as written counts
+                 "=بنتاجون": 40, "=نتاجون": 41, "نتاج": 3_000}.get
+    assert names._preposition_and_word("لابن", 61, lambda t: documents(t, 0))
+    assert not names._preposition_and_word("بوتين", 990, lambda t: documents(t, 0))
+    assert not names._preposition_and_word("بنتاجون", 40, lambda t: documents(t, 0))
+    assert not names._preposition_and_word("ماكرون", 800, lambda t: documents(t, 0))
