@@ -97,6 +97,16 @@ SPLIT_COST = 0.5
 #: Two-word spellings of one word proposed, and read at most, best first.
 PAIRS = 24
 PAIRS_READ = 6
+#: A spelling the articles read write after the same word (not a stop word) in at
+#: least ``NAMED_ARTICLES`` of them, and in at least half of those writing it, is
+#: used as a name there: a person's given name or title before the surname (روبرت
+#: موغابي in five of six, حيدر العبادي in three, فلاديمير بوتين in four), where a
+#: word (موجب "positive", الموتى "the dead") follows whatever the sentence says. It
+#: scores ``NAMED_BONUS`` more, which orders the spellings kept (a name before a
+#: word of its letters) but keeps no spelling the margin would leave out (عبير, a
+#: given name, is no spelling of Uber's however often it is one).
+NAMED_ARTICLES = 3
+NAMED_BONUS = 1.5
 #: Share of the sampled articles that must write the spelling itself (any proclitic
 #: before it); its documents are counted at that share.
 MIN_WRITTEN = 0.5
@@ -127,9 +137,17 @@ class Spelling:
     terms: tuple[str, ...] = ()
     #: the share of all the index's articles that hold it
     share: float = 0.0
+    #: whether the articles read use it as a name (``NAMED_ARTICLES``)
+    named: bool = False
 
     @property
     def score(self) -> float:
+        """The spelling's rank among those kept: ``base``, and ``NAMED_BONUS`` for a
+        spelling the articles use as a name."""
+        return self.base + NAMED_BONUS if self.named else self.base
+
+    @property
+    def base(self) -> float:
         """How likely this spelling is what the press writes for the name: the
         documents of a word the dictionaries know say less, most of them are the
         word's, and the commoner the word the less it is a name (حالي "current" is in
@@ -268,8 +286,8 @@ class NameSpellings:
         found: list[Spelling] = []
         read: dict[str, list[str]] = {}
         pairs_read = 0
-        for spelling in sorted(held.values(), key=lambda s: s.score, reverse=True):
-            if found and spelling.score < found[0].score - SCORE_MARGIN:
+        for spelling in sorted(held.values(), key=lambda s: s.base, reverse=True):
+            if found and spelling.base < max(f.base for f in found) - SCORE_MARGIN:
                 break
             if any(f.term == spelling.term for f in found):
                 continue
@@ -282,14 +300,16 @@ class NameSpellings:
             share = written_share(spelling.text, read[spelling.term])
             if share >= MIN_WRITTEN:
                 found.append(replace(spelling,
-                                     documents=max(1, round(spelling.documents * share))))
+                                     documents=max(1, round(spelling.documents * share)),
+                                     named=not spelling.terms and self._named(
+                                         spelling.text, read[spelling.term])))
                 found.sort(key=lambda s: s.score, reverse=True)
         ranked = found
         if not ranked:
             return ()
-        best = ranked[0]
-        kept = [best] + [s for s in ranked[1:] if s.score >= best.score - SCORE_MARGIN
-                         and (not s.known or s.cost <= best.cost)]
+        top = max(s.base for s in ranked)
+        best, *within = [s for s in ranked if s.base >= top - SCORE_MARGIN]
+        kept = [best] + [s for s in within if not s.known or s.named or s.cost <= best.cost]
         return tuple(kept[:MAX_SPELLINGS])
 
     def _two_words(self, norm: str, frequency: Callable[[str], int]) -> list[Spelling]:
@@ -327,6 +347,11 @@ class NameSpellings:
                                               round(cost, 3), terms=(left_term, right_term)))
         pairs.sort(key=lambda spelling: spelling.score, reverse=True)
         return pairs[:PAIRS]
+
+    def _named(self, spelling: str, texts: list[str]) -> bool:
+        """Whether ``texts`` use a one-word spelling as a name (``NAMED_ARTICLES``)."""
+        resources = resources_of(self.analyzer)
+        return named_in(spelling, texts, lambda word, script: resources.is_stopword(word, script))
 
     def _preposition_and_word(self, text: str, documents: int,
                               frequency: Callable[[str], int]) -> bool:
@@ -375,6 +400,32 @@ def written_share(spelling: str, texts: list[str]) -> float:
     return sum(_may_write(words, text[:SAMPLE_CHARS], script) and
                _writes(words, _words(text[:SAMPLE_CHARS], script), script)
                for text in texts) / len(texts)
+
+
+def named_in(spelling: str, texts: list[str],
+             is_stopword: Callable[[str, str], bool] = lambda word, script: False) -> bool:
+    """Whether ``texts`` write a one-word spelling after the same word, not a stop
+    word, in ``NAMED_ARTICLES`` of them or more and in half of those writing it at
+    least (in their first ``SAMPLE_CHARS`` characters).
+
+    >>> named_in("موغابي", ["قال روبرت موغابي", "أعلن روبرت موغابي", "زار روبرت موغابي"])
+    True
+    >>> named_in("موجب", ["سفك الدم موجب للغضب", "بلا موجب قانوني", "عدد موجب", "قيل موجب"])
+    False
+    """
+    script = "ar" if not spelling.isascii() else "latin"
+    before: dict[str, int] = {}
+    writing = 0
+    for text in texts:
+        words = _words(text[:SAMPLE_CHARS], script)
+        seen = {words[i - 1] for i in range(1, len(words))
+                if _is_written(spelling, words[i], script)
+                and not is_stopword(words[i - 1], script)}
+        writing += bool(seen) or any(_is_written(spelling, word, script) for word in words[:1])
+        for word in seen:
+            before[word] = before.get(word, 0) + 1
+    most = max(before.values(), default=0)
+    return most >= NAMED_ARTICLES and 2 * most >= writing
 
 
 def capitalised_share(norm: str, texts: list[str]) -> tuple[int, float]:

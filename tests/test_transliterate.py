@@ -511,3 +511,44 @@ def test_a_preposition_and_a_common_word_is_no_name(tmp_path, analyzer):
     assert not names._preposition_and_word("بوتين", 990, lambda t: documents(t, 0))
     assert not names._preposition_and_word("بنتاجون", 40, lambda t: documents(t, 0))
     assert not names._preposition_and_word("ماكرون", 800, lambda t: documents(t, 0))
+
+
+def test_a_spelling_the_articles_use_as_a_name_comes_before_a_word(tmp_path, analyzer):
+    """موجب ("positive", "obligating") is a closer spelling of Mugabe to the table and
+    in more articles, but the articles of موغابي write it after the same given name
+    (روبرت موغابي), those of موجب after whatever the sentence says: the name first,
+    the word kept below it."""
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\nm  م\nu  و\ng  غ:0.8  ج:1.1\na  -  ا\nb  ب\ne  -  ي\n",
+                    encoding="utf-8")
+    names = NameSpellings(TransliterationTable.load(path), analyzer)
+    documents = {"موجب": 86, "موغابي": 16}
+    written = {
+        "موجب": ["سفك دم المسلم موجب لغضب الله", "بلا موجب قانوني", "عدد موجب وآخر سالب",
+                 "ولا موجب للقلق", "هذا الحكم موجب للطعن", "القرار موجب للتنفيذ"],
+        "موغابي": ["سقوط الرئيس روبرت موغابي", "استدعى البرلمان روبرت موغابي",
+                   "زوجة موغابي غريس", "قال روبرت موغابي إن", "حكم روبرت موغابي",
+                   "أعلن روبرت موغابي"],
+    }
+    found = names.of("mugabe", "latin", lambda term: documents.get(term, 0),
+                     lambda term, n: written.get(term, [])[:n])
+    assert [(s.text, s.named) for s in found] == [("موغابي", True), ("موجب", False)]
+
+
+def test_a_given_name_is_no_spelling_of_a_name_it_does_not_resemble(tmp_path, analyzer):
+    """عبير (Abeer, a given name) is used as a name in its articles, but spells Uber
+    far less faithfully than اوبر: being a name does not keep it."""
+    from service.names import NameSpellings
+
+    path = tmp_path / "transliteration.txt"
+    path.write_text("[latin-arabic]\n^u  او  ع:1.7\nb  ب\ne  -  ي:1.5\nr  ر\n",
+                    encoding="utf-8")
+    names = NameSpellings(TransliterationTable.load(path), analyzer)
+    documents = {"اوبر": 105, "عبير": 70}
+    written = {"اوبر": ["تطبيق اوبر للنقل", "شركة اوبر الأمريكية", "سائقو اوبر في القاهرة"],
+               "عبير": ["الفنانة عبير صبري", "قالت الفنانة عبير", "الفنانة عبير في حفل"]}
+    found = names.of("uber", "latin", lambda term: documents.get(term, 0),
+                     lambda term, n: written.get(term, [])[:n])
+    assert [s.text for s in found] == ["اوبر"]
