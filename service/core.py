@@ -122,7 +122,7 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
                       snippet_chars=fahras.settings["SNIPPET_CHARS"],
                       snippet_fragments=fahras.settings["SNIPPET_FRAGMENTS"])
     correction = None
-    if page.total < DID_YOU_MEAN_BELOW or page.match == "any":
+    if page.total < DID_YOU_MEAN_BELOW or page.match != "all":
         correction = did_you_mean(searcher, resources, params.q, deadline)
     answer = {
         "ok": True,
@@ -137,6 +137,8 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
             "lang": guess.lang,
             "lang_method": guess.method,
             "match": page.match,
+            "concepts": page.concepts,
+            "stages": page.stages,
             "language_first": prefer_lang,
             "filters": {"lang": params.lang, "place": params.place, "source": params.source,
                         "year": params.year, "from": params.date_from, "to": params.date_to,
@@ -152,7 +154,7 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
     }
     if params.explain:
         answer["query"]["plan"] = {
-            "scored": as_dict(built.ranked(page.match == "all")),
+            "scored": as_dict(built.ranked(page.match != "any")),
             "rules": bonus_description(built, prefer_lang),
             "terms": built.terms,
             "highlight_terms": sorted(built.highlight_terms),

@@ -108,6 +108,10 @@ def build_spec(settings: dict) -> dict:
                                               "description": "escaped; only <mark>",
                                               "example": "…مدينة <mark>خانكيندي</mark>، عاصمة…"},
                                   "score": {"type": "number", "nullable": True},
+                                  "concepts": {"type": "integer", "nullable": True,
+                                               "description": "how many of the query's "
+                                                              "concepts it matches (null "
+                                                              "when matched on any)"},
                                   "explain": {
                                       "type": "object", "required": ["matched"],
                                       "description": "with explain=true: the plan's terms "
@@ -149,7 +153,19 @@ def build_spec(settings: dict) -> dict:
                     "text": {"type": "string"},
                     "lang": {"type": "string", "enum": ["ar", "en"]},
                     "lang_method": {"type": "string", "enum": ["script", "langdetect"]},
-                    "match": {"type": "string", "enum": ["all", "any"]},
+                    "match": {"type": "string", "enum": ["all", "partial", "any"],
+                              "description": "all: every result matches every concept; "
+                                             "partial: fewer than 10 did, and those "
+                                             "matching fewer concepts follow them; any: "
+                                             "no stage found any, so any concept"},
+                    "concepts": {"type": "integer", "minimum": 1,
+                                 "description": "the query's concepts (words or names "
+                                                "with their variants, phrases, OR groups)"},
+                    "stages": {"type": "array", "description": "with partial matches: the "
+                               "documents matching each number of concepts",
+                               "items": {"type": "object", "required": ["concepts", "total"],
+                                         "properties": {"concepts": {"type": "integer"},
+                                                        "total": {"type": "integer"}}}},
                     "language_first": {"type": "string", "nullable": True, "enum": ["ar", "en", None]},
                     "filters": {"type": "object"},
                     "sort": {"type": "string"},

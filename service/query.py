@@ -191,6 +191,9 @@ class BuiltQuery:
     #: True when some word belongs to a language (not only names): only then do
     #: documents in the query's language come first.
     has_language_words: bool = True
+    #: The query's concepts, each unit's plan (``all_units`` is their ``All``): a
+    #: document may match some of them only (``service.partial``).
+    concepts: tuple[Node, ...] = ()
 
     @property
     def terms(self) -> int:
@@ -351,6 +354,7 @@ class QueryBuilder:
         return BuiltQuery(
             all_units=plan.all_of(positives),
             any_unit=plan.any_of(positives),
+            concepts=tuple(positives),
             excluded=_or_all(negatives) if negatives else None,
             proximity=None if has_or else self._proximity(words),
             focus=self._focus(),

@@ -4,9 +4,12 @@ Documents in the query's language come first (``LANGUAGE_FIRST``), then the othe
 each group by relevance: translations let an English query find Arabic articles,
 but an English article that answers it comes before them.
 
-``run_search`` asks the engine (``service.engines``) for every unit first (AND);
-when that finds nothing and the query has several units, it asks for any of them
-(OR) and says so in ``match``. Pages past the end are empty (the total still tells
+``run_search`` asks the engine (``service.engines``) for every concept first (AND);
+when fewer than ``partial.RELAX_BELOW`` documents match them all, for those that
+miss one, then two... (``service.partial``), ranked below, and says so in ``match``
+(``partial``) and ``stages``; each result tells how many concepts it matched. When
+no stage finds anything, it asks for any concept (OR, ``match`` ``any``), as a long
+query's last resort. Pages past the end are empty (the total still tells
 how many there are), like Elasticsearch, rather than silently showing the last
 page. The engine gives the total, the facet counts and the best hits; this module
 turns them into the answer: facets as JSON, each result's stored fields,
@@ -30,7 +33,9 @@ from index.readers import is_web_url
 from index.spans import Found
 from service import plan
 from service.deadline import TIME_LIMIT, Deadline
-from service.engines import LANGUAGE_OFFSET, Bonus, Filters, Searcher, SearchRequest
+from service import partial
+from service.engines import (LANGUAGE_OFFSET, Bonus, Filters, Searcher, SearchRequest,
+                             SearchResult)
 from service.params import SearchParams
 from service.query import BuiltQuery
 from service.shapes import entity_dict
@@ -53,6 +58,9 @@ class SearchPage:
     #: "eq" when ``total`` counts every match, "gte" when the deadline cut the
     #: matching (or the translations) and it counts those found by then.
     total_relation: str = "eq"
+    #: the query's concepts, and the partial stages asked for (``service.partial``)
+    concepts: int = 0
+    stages: list[dict] = field(default_factory=list)
 
 
 def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
@@ -71,23 +79,35 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     match = "all"
     request = search_request(built, params, prefer_lang, require_all=True)
     found = searcher.search(request, deadline)
+    n = len(built.concepts)
+    matched = [n] * len(found.hits)
+    stages = [{"concepts": n, "total": found.total}]
+    if found.total < partial.RELAX_BELOW and n > 1 and found.complete:
+        found, matched, more = _with_partial(searcher, built, params, prefer_lang, deadline,
+                                             found)
+        stages += more
+        match = "partial" if found.total > stages[0]["total"] else "all"
     if not found.total and built.has_alternatives and found.complete:
         match = "any"
         request = search_request(built, params, prefer_lang, require_all=False)
         found = searcher.search(request, deadline)
+        matched = [None] * len(found.hits)
     if not found.complete:
         deadline.cut_for_time("matching", "some terms or phrases were not looked up in "
                               "every document: the results all match, the total is a "
                               "lower bound")
     # a translation left out at the deadline leaves matches out too (they only add)
-    whole = found.complete and "expansions" not in {c.part for c in deadline.cuts
-                                                    if c.reason == TIME_LIMIT}
+    # and partial matches not looked for leave them out of the total
+    whole = found.complete and not {"expansions", "partial matches"} & {
+        c.part for c in deadline.cuts if c.reason == TIME_LIMIT}
     page = SearchPage(total=found.total, page=params.page, per_page=params.per_page,
                       match=match, took_ms=0.0, facets=facets_dict(found.facets, gazetteer),
-                      total_relation="eq" if whole else "gte")
+                      total_relation="eq" if whole else "gte", concepts=n,
+                      stages=stages if len(stages) > 1 else [])
     first = (params.page - 1) * params.per_page
-    leaves = _leaves(request.match) if params.explain else []
-    for hit in found.hits[first:first + params.per_page]:
+    leaves = _leaves(built.matching(False) if match != "all" else request.match) \
+        if params.explain else []
+    for hit, concepts in list(zip(found.hits, matched))[first:first + params.per_page]:
         stored = searcher.stored(hit)
         if deadline.expired():
             deadline.cut_for_time("snippets", "some results are shown without highlights")
@@ -101,6 +121,7 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
                                  width=snippet_chars, fragments=snippet_fragments),
             title_html=mark(stored["title"], title.spans),
             highlight_truncated=body.truncated or title.truncated,
+            concepts=concepts,
         ))
         if params.explain:
             page.results[-1]["explain"] = {
@@ -111,12 +132,58 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
     return page
 
 
+def _with_partial(searcher: Searcher, built: BuiltQuery, params: SearchParams,
+                  prefer_lang: str | None, deadline: Deadline, found: SearchResult
+                  ) -> tuple[SearchResult, list[int], list[dict]]:
+    """The full matches followed by the partial ones, stage by stage, until
+    ``partial.RELAX_BELOW`` documents are found: the combined result, how many
+    concepts each hit matched, and each stage asked for (concepts, total)."""
+    n = len(built.concepts)
+    limit = params.page * params.per_page
+    hits, matched = list(found.hits), [n] * len(found.hits)
+    total, facets, complete = found.total, {k: Counter(v) for k, v in found.facets.items()}, True
+    asked = []
+
+    def documents(term: plan.Term) -> int:
+        return searcher.doc_frequency(term.field, term.text)
+
+    for stage in partial.stages(built.concepts, built.excluded, documents):
+        if total >= partial.RELAX_BELOW:
+            break
+        if deadline.expired():
+            deadline.cut_for_time("partial matches", "documents matching fewer of the "
+                                  "query's concepts were not looked for")
+            break
+        got = searcher.search(search_request(built, params, prefer_lang, match=stage.match),
+                              deadline)
+        asked.append({"concepts": stage.concepts, "total": got.total})
+        total += got.total
+        complete = complete and got.complete
+        for name, counts in got.facets.items():
+            facets.setdefault(name, Counter()).update(counts)
+        hits += got.hits[:max(0, limit - len(hits))]
+        matched += [stage.concepts] * (len(hits) - len(matched))
+    if params.sort != "relevance" and asked:
+        order = sorted(range(len(hits)), key=lambda i: _date_key(searcher.stored(hits[i])),
+                       reverse=params.sort == "date")
+        hits, matched = [hits[i] for i in order], [matched[i] for i in order]
+    return SearchResult(total, complete, hits, facets), matched, asked
+
+
+def _date_key(stored: dict) -> str:
+    """A stored document's date for ordering merged stages (undated: oldest)."""
+    return stored.get("date") or ""
+
+
 def search_request(built: BuiltQuery, params: SearchParams, prefer_lang: str | None, *,
-                   require_all: bool = True) -> SearchRequest:
-    """What to ask the engine: the plan, its filters, order and score rules."""
+                   require_all: bool = True, match: plan.Node | None = None
+                   ) -> SearchRequest:
+    """What to ask the engine: the plan (``match``, or all or any of the query's
+    concepts less its exclusions), its filters, order and score rules."""
     focus = built.focus or ((), 0.0)
     return SearchRequest(
-        match=built.matching(require_all), proximity=built.proximity,
+        match=match if match is not None else built.matching(require_all),
+        proximity=built.proximity,
         filters=Filters(lang=params.lang, place=params.place, source=params.source,
                         year=params.year, date_from=params.date_from,
                         date_to=params.date_to),

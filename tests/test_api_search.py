@@ -235,3 +235,49 @@ def test_sort_by_date_either_way_with_no_score(client, sort, newest_first):
 def test_bad_filters_get_400(client, params, message):
     assert message in assert_error_envelope(client.get("/api/search", query_string=params),
                                             400)["error"]
+
+
+def test_partial_matches_follow_the_full_ones_and_say_how_far(client):
+    """One article holds all three concepts (الحرب, كاراباخ, الطائرات المسيرة); those
+    holding two follow it, then one; the stages say how many documents each found."""
+    body = search(client, q="الحرب في كاراباخ بعد الطائرات المسيرة", per_page=20)
+    query, results = body["query"], body["results"]
+    assert query["match"] == "partial" and query["concepts"] == 3
+    assert query["stages"][0] == {"concepts": 3, "total": 1}
+    assert [s["concepts"] for s in query["stages"]] == [3, 2, 1][:len(query["stages"])]
+    assert body["total"] == sum(s["total"] for s in query["stages"]) == len(results)
+    matched = [r["concepts"] for r in results]
+    assert matched[0] == 3 and matched == sorted(matched, reverse=True) and 2 in matched
+    # within a stage, by relevance
+    for k in set(matched):
+        scores = [r["score"] for r in results if r["concepts"] == k]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_a_document_holding_only_the_commonest_concept_is_no_partial_match(client):
+    q = "كاراباخ باشينيان علييف الطائرات"
+    body = search(client, q=q, per_page=20)
+    assert body["query"]["match"] == "partial" and body["total"] > 0
+    assert all(r["concepts"] >= 2 for r in body["results"])
+    # articles naming Karabakh alone exist, and are not among them
+    karabakh = set(ids(search(client, q="كاراباخ", per_page=50)))
+    assert karabakh - set(ids(body))
+    assert body["query"]["stages"][-1]["concepts"] == 1
+
+
+def test_full_matches_enough_need_no_stages(client):
+    body = search(client, q="كاراباخ")
+    assert body["query"]["match"] == "all" and body["query"]["stages"] == []
+    assert {r["concepts"] for r in body["results"]} == {1}
+
+
+def test_partial_matches_page_on_and_sort_by_date(client):
+    q = "ceasefire Karabakh kalashnikov"
+    four = ids(search(client, q=q, per_page=4))
+    assert ids(search(client, q=q, per_page=2)) + ids(search(client, q=q, per_page=2, page=2)) \
+        == four
+    dated = search(client, q=q, per_page=20, sort="date")
+    assert dated["query"]["match"] == "partial"
+    assert ids(dated) and set(ids(dated)) == set(ids(search(client, q=q, per_page=20)))
+    dates = [r["date"] or "" for r in dated["results"]]
+    assert dates == sorted(dates, reverse=True)

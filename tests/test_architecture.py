@@ -25,7 +25,7 @@ WEB = {"flask", "werkzeug", "jinja2"}
 ENGINE_LIBRARIES = {"whoosh", "xapian"}
 SEARCH_PART = {"core", "search", "query", "names", "snippets", "syntax", "translate",
                "suggest", "deadline", "cache", "problems", "params", "searcher", "plan",
-               "shapes"}
+               "shapes", "partial"}
 WEB_PART = {"api", "bodies", "documents", "discovery", "pages", "errors", "metrics", "security",
             "serving", "openapi", "__init__", "__main__"}
 #: What the engine part may use of the search part.

@@ -18,7 +18,7 @@ PER_ENGINE = True
 # category: (minimum nDCG@10, maximum trap rate)
 FLOORS = {
     "ar_exact": (0.92, None),
-    "ar_orthography": (0.73, 0.0),
+    "ar_orthography": (0.78, 0.0),       # 0.73 before partial matches
     "ar_clitic": (0.91, None),
     "ar_variant": (0.95, 0.0),
     "latin_name": (0.88, None),
@@ -27,7 +27,7 @@ FLOORS = {
     "cross_en_ar": (0.88, None),
     "cross_ar_en": (0.82, None),
     "latin_unlisted": (0.92, None),
-    "overall": (0.90, None),
+    "overall": (0.91, None),             # 0.90 before partial matches
 }
 
 

@@ -430,6 +430,8 @@ function renderQueryInfo(data, state) {
                 method ? el("span", { class: "query-info__method", text: ` (${method})` }) : null));
   if (query.match === "any" && data.total > 0) {
     lines.push(el("p", { class: "query-info__match", text: MESSAGES.match_any }));
+  } else if (query.match === "partial") {
+    lines.push(el("p", { class: "query-info__match", text: MESSAGES.match_partial }));
   }
   if (query.did_you_mean && typeof query.did_you_mean === "string") {
     const link = el("a", { href: pageUrl(changed(state, { q: query.did_you_mean, place: "", without: [] })),
