@@ -25,7 +25,7 @@ from index.wordlists import ConfigError, read_lines
 
 KINDS = ("place", "person", "organisation")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_LIST_FIELDS = ("ar", "latin", "other", "ambiguous", "unless", "not")
+_LIST_FIELDS = ("ar", "latin", "other", "ambiguous", "unless", "cues", "not")
 _TEXT_FIELDS = ("kind", "name", "name_ar", "source")
 #: Words on either side of an ambiguous spelling that are searched for cue words.
 CONTEXT_WINDOW = 6
@@ -46,6 +46,10 @@ class Entity:
     spellings: tuple[str, ...]
     ambiguous: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    #: words that, in a query, make an ambiguous spelling this entity; an entity
+    #: with cues has spellings that are usually something else, read literally in
+    #: a query without one (``query_cues``)
+    cues: tuple[str, ...] = ()
     blocked: tuple[str, ...] = ()
     source: str = ""
     line: int = 0
@@ -89,6 +93,7 @@ class Gazetteer:
                         table.setdefault(words[0], []).append(_Pattern(words, key, ambiguous))
             self._cues[entity.key] = frozenset(w for cue in entity.unless
                                                for w in normalize_text(cue))
+
         for patterns in table.values():
             # Longest first; at equal length a `not` phrase wins over a spelling.
             patterns.sort(key=lambda p: (-len(p.words), p.key is not None))
@@ -104,6 +109,26 @@ class Gazetteer:
         entities = _parse(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return cls(entities, digest)
+
+    def query_cues(self, key: str) -> frozenset[str] | None:
+        """The normalised cue words of an entity whose ambiguous spellings are usually
+        something else (its ``cues`` line), or None: a query names the entity by such
+        a spelling only when it holds one of them (``Tartar district``; ``Tartar``
+        alone is the word).
+
+        >>> Gazetteer.load("config/gazetteer.txt").query_cues("tartar") >= {"district", "اقليم"}
+        True
+        >>> Gazetteer.load("config/gazetteer.txt").query_cues("nagorno_karabakh") is None
+        True
+        """
+        cues = self.__dict__.get("_query_cues")
+        if cues is None:
+            # worked out on first use: a gazetteer read back from an older index's
+            # pickle has no such table
+            cues = self._query_cues = {
+                entity.key: frozenset(w for cue in entity.cues for w in normalize_text(cue))
+                for entity in self.entities.values() if getattr(entity, "cues", ())}
+        return cues.get(key)
 
     @property
     def protected_words(self) -> frozenset[str]:
@@ -340,9 +365,13 @@ def _make_entity(path: Path, block: dict) -> Entity:
     if block.get("ambiguous") and not block.get("unless"):
         raise ConfigError(path, block["lines"]["ambiguous"],
                           "ambiguous spellings need an 'unless' line of cue words")
+    if block.get("cues") and not block.get("ambiguous"):
+        raise ConfigError(path, block["lines"]["cues"],
+                          "'cues' are for ambiguous spellings: this entity lists none")
     return Entity(
         key=block["key"], kind=block["kind"], name=block["name"], name_ar=block["name_ar"],
         spellings=spellings, ambiguous=block.get("ambiguous", ()),
-        unless=block.get("unless", ()), blocked=block.get("not", ()),
+        unless=block.get("unless", ()), cues=block.get("cues", ()),
+        blocked=block.get("not", ()),
         source=block["source"], line=line,
     )

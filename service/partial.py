@@ -12,9 +12,10 @@ below the one before it and by relevance inside it, until ``RELAX_BELOW``
 documents are found or one concept is left. Missing a rare concept costs more than
 missing a common one: inside a group, a document's score is the sum of its
 concepts' scores (BM25 weighs a rare concept more); and a document that holds only
-the commonest concept of the query is no result (``the`` of ``the Lachin
-corridor``: the concept in the most documents, by the largest document frequency
-of its terms).
+the commonest concept of the query is no result (``district`` of ``Tartar
+district``: the concept in the most documents, by the largest document frequency
+of its terms), however few documents hold it: in a small collection as in a large
+one, it is the query's least telling part.
 
 A stage is a plan like any other (``stages``: the documents matching exactly
 ``k`` concepts are ``Not(AtLeast(k), AtLeast(k + 1))``, an ``AtLeast`` being

@@ -30,7 +30,10 @@ Azerbaijan, Karabakh) above a football match in Baku (Azerbaijan alone).
 
 An ambiguous name (قره باغ is also a football club, ناغورني a columnist's surname)
 searches its entity only, that is the documents where context confirmed the name;
-in quotes it is searched as written.
+in quotes it is searched as written. A spelling that is usually something else
+(تارتار is also tartare and dental tartar; its entity has ``cues`` in the gazetteer)
+names the entity only when the query holds one of its cues (``Tartar district``,
+``قصف جبرائيل``), and is the word it usually is otherwise.
 
 Bounded work: translations and a name's spellings are looked up only before the
 request's deadline (spellings verified before are used whatever the time), and a
@@ -403,6 +406,11 @@ class QueryBuilder:
                 words[t.pos] = replace(words[t.pos], exact=t.text)
         long_spans = {}
         for pos, end, key, ambiguous, surface in spans:
+            if ambiguous:
+                reading = self._ambiguous_reading(key, pos, end, words)
+                if reading is None:
+                    continue            # the word it usually is: no entity
+                ambiguous = reading
             if end == pos and pos in words:
                 words[pos] = replace(words[pos], entity=key, ambiguous=ambiguous)
             elif end > pos and (pos not in long_spans or end > long_spans[pos][0]):
@@ -420,6 +428,22 @@ class QueryBuilder:
             else:
                 units.append(_Unit([words[pos]]))
         return units
+
+    def _ambiguous_reading(self, key: str, pos: int, end: int,
+                           words: dict[int, Word]) -> bool | None:
+        """How a query reads an ambiguous spelling of an entity, at words ``pos`` to
+        ``end``: still ambiguous (True: its entity's confirmed documents), the entity
+        (False) when the entity has cues (``Gazetteer.query_cues``) and another word
+        of the query is one, or the word it usually is (None) when it has cues and
+        the query holds none (``Tartar`` alone is the sauce's word, ``Tartar
+        district`` the place)."""
+        cues = self.resources.gazetteer.query_cues(key)
+        if cues is None:
+            return True
+        others = [w for p, w in words.items() if not pos <= p <= end]
+        if any(w.norm in cues or w.stem in cues for w in others):
+            return False
+        return None
 
     # -- one unit, one phrase ------------------------------------------------------
 

@@ -8,8 +8,8 @@ but an English article that answers it comes before them.
 when fewer than ``partial.RELAX_BELOW`` documents match them all, for those that
 miss one, then two... (``service.partial``), ranked below, and says so in ``match``
 (``partial``) and ``stages``; each result tells how many concepts it matched. When
-no stage finds anything, it asks for any concept (OR, ``match`` ``any``), as a long
-query's last resort. Pages past the end are empty (the total still tells
+the stages stop short of one concept (a long query: ``partial.MAX_COMBINATIONS``)
+and found nothing, it asks for any concept (OR, ``match`` ``any``). Pages past the end are empty (the total still tells
 how many there are), like Elasticsearch, rather than silently showing the last
 page. The engine gives the total, the facet counts and the best hits; this module
 turns them into the answer: facets as JSON, each result's stored fields,
@@ -87,7 +87,9 @@ def run_search(searcher: Searcher, built: BuiltQuery, params: SearchParams, *,
                                              found)
         stages += more
         match = "partial" if found.total > stages[0]["total"] else "all"
-    if not found.total and built.has_alternatives and found.complete:
+    if not found.total and built.has_alternatives and found.complete and \
+            all(stage["concepts"] > 1 for stage in stages):
+        # the stages stopped short of one concept (``partial.MAX_COMBINATIONS``)
         match = "any"
         request = search_request(built, params, prefer_lang, require_all=False)
         found = searcher.search(request, deadline)

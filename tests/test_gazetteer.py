@@ -117,6 +117,8 @@ def write(tmp_path, text):
      "gazetteer.txt:7: spelling 'باكو' of [b] already belongs to [a]"),
     ("[a]\nkind = place\nname = A\nname_ar = ا\nambiguous = باكو\nsource = x\n",
      "gazetteer.txt:5: ambiguous spellings need an 'unless' line"),
+    ("[a]\nkind = place\nname = A\nname_ar = ا\nar = باكو\ncues = مدينة\nsource = x\n",
+     "gazetteer.txt:6: 'cues' are for ambiguous spellings"),
 ])
 def test_mistakes_are_reported_with_file_and_line(tmp_path, text, message):
     with pytest.raises(ConfigError, match="^" + message.replace("[", r"\[").replace("]", r"\]")):
