@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from config.settings import SettingsError, load_settings
-from index import store, writes
+from index import shards, store, writes
 from index.exonyms import Exonyms
 from index.lexicon import Lexicon
 from index.readers import DocumentError, Limits, read_documents
@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.add_argument("--procs", type=int, metavar="N",
                        help="processes of a first build or rebuild (default: BUILD_PROCS, 2)")
+    build.add_argument("--shards", type=int, metavar="N",
+                       help="with --engine xapian: a fresh build of N shards, one process "
+                            "each, searched as one index (documents routed by a stable "
+                            "hash of their id)")
+    build.add_argument("--shard", metavar="I/N",
+                       help="build shard I of N alone, as an ordinary index (the "
+                            "documents of the sources whose id goes to it)")
     build.set_defaults(run=_build)
     lexicon = commands.add_parser("lexicon", help="build the dictionary lookup tables "
                                   "(LEXICON_PATH) from DICTIONARY_DIR and the place "
@@ -89,10 +96,26 @@ def _build(args: argparse.Namespace, settings: dict) -> int:
     progress = None if args.quiet else (
         lambda docs: tqdm(docs, unit="docs", desc="indexing", file=sys.stderr))
     build = writes.builder(engine)
+    options = {}
+    if args.shards or args.shard:
+        if engine != store.XAPIAN:
+            print("error: --shards and --shard build Xapian indexes (add --engine xapian)",
+                  file=sys.stderr)
+            return 2
+        if args.shard:
+            try:
+                shard, count = shards.parse_shard(args.shard)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
+            documents = shards.of_shard(documents, shard, count)
+        elif args.shards > 1:
+            options["shards"] = args.shards
     try:
         report = build(documents, index_dir, resources, rebuild=rebuild,
                        on_error=(lambda error: None) if args.skip_invalid else None,
-                       progress=progress, procs=max(1, args.procs or settings["BUILD_PROCS"]))
+                       progress=progress, procs=max(1, args.procs or settings["BUILD_PROCS"]),
+                       **options)
     except store.EngineMismatch as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -146,7 +169,7 @@ def _stats(args: argparse.Namespace, settings: dict) -> int:
     info.update(describe_xapian_index(index_dir) if engine == store.XAPIAN
                 else _whoosh_counts(index_dir))
     info.update({
-        "size_bytes": sum(p.stat().st_size for p in folder.iterdir() if p.is_file()),
+        "size_bytes": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()),
         "index_fingerprint": built_with.fingerprint if built_with else None,
         "config_fingerprint": resources.fingerprint,
         "gazetteer_hash": built_with.gazetteer.digest[:16] if built_with else None,

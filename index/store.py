@@ -32,6 +32,8 @@ _VERSION_SEPARATOR = "@"
 _INDEX_NAME = "MAIN"    # Whoosh's default index name
 #: The version file of Xapian's glass backend (1.4's default), in every database folder.
 _XAPIAN_MARKER = "iamglass"
+#: Xapian's stub file: a sharded Xapian index (``index.shards``).
+_XAPIAN_STUB = "XAPIANDB"
 OPEN_RETRIES = 5
 #: The engines' names, as the ``ENGINE`` setting spells them.
 WHOOSH = "whoosh"
@@ -56,7 +58,7 @@ def engine_of(index_dir: Path | str) -> str | None:
     ``"xapian"``, or None when there is none. Only file names are looked at.
     """
     path = Path(index_dir)
-    if (path / _XAPIAN_MARKER).is_file():
+    if (path / _XAPIAN_MARKER).is_file() or (path / _XAPIAN_STUB).is_file():
         return XAPIAN
     if index_exists(path):
         return WHOOSH

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import xapian
 
+from index import shards as sharding
 from index import store
 from index import xapian_layout as layout
 from index.readers import Document, DocumentError
@@ -132,9 +133,13 @@ def build_xapian_index(documents: Iterable[Document], index_dir: Path | str,
                        resources: Resources, *, rebuild: bool = False,
                        on_error: Callable[[DocumentError], None] | None = None,
                        progress: Callable[[Iterable[Document]], Iterable[Document]] | None = None,
-                       procs: int = 1) -> BuildReport:
+                       procs: int = 1, shards: int = 1) -> BuildReport:
     """Index ``documents`` into a Xapian database at ``index_dir``, as ``build_index``
     does into a Whoosh index (see the module docstring).
+
+    :param shards: more than 1: a fresh build of that many shards, one process
+        each, searched as one database (``index.shards``); adding to an index that
+        exists goes to each document's shard.
 
     :param on_error: called with each invalid document's error; when None the first
         error cancels the build and is raised. In a fresh build it is called once the
@@ -156,7 +161,10 @@ def build_xapian_index(documents: Iterable[Document], index_dir: Path | str,
     if rebuild or store.engine_of(index_dir) is None:
         version = store.new_version_dir(index_dir)
         try:
-            _write_fresh(version, documents, resources, report, on_error, procs)
+            if shards > 1:
+                _write_shards(version, documents, resources, report, on_error, shards)
+            else:
+                _write_fresh(version, documents, resources, report, on_error, procs)
         except BaseException:
             store.discard(version)
             raise
@@ -167,11 +175,12 @@ def build_xapian_index(documents: Iterable[Document], index_dir: Path | str,
         # needs a rebuild.
         built_with = store.resources_at(index_dir)
         report.stale = built_with.fingerprint != resources.fingerprint
-        db = _open_writable(index_dir, WRITER_TIMEOUT)
-        try:
-            _write(db, documents, built_with, report, on_error)
-        finally:
-            db.close()
+        for folder, part in _by_shard(index_dir, documents):
+            db = _open_writable(folder, WRITER_TIMEOUT)
+            try:
+                _write(db, part, built_with, report, on_error)
+            finally:
+                db.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -245,6 +254,77 @@ def _write_fresh(version: Path, documents: Iterable[Document], resources: Resour
     merged.close()
     shutil.rmtree(parts_dir)
     _finish(version, resources)
+
+
+def _write_shards(version: Path, documents: Iterable[Document], resources: Resources,
+                  report: BuildReport, on_error: Callable[[DocumentError], None] | None,
+                  shards: int) -> None:
+    """Write ``shards`` shard databases into ``version`` (``shard-00``...), each
+    document in ``index.shards.shard_of`` its id, one process per shard, and the stub
+    file and resources that make the folder one index."""
+
+    def write_shard(part: Iterator[Document]) -> tuple[int | None, BuildReport]:
+        folder = Path(tempfile.mkdtemp(dir=version))
+        part_report = BuildReport(index_dir=report.index_dir)
+        first = next(part, None)
+        shard = None if first is None else sharding.shard_of(first.id, shards)
+        rest = iter(()) if first is None else _chain(first, part)
+        _write_fresh(folder, rest, resources, part_report, None if on_error is None else _keep,
+                     procs=1)
+        (folder / _SHARD_OF).write_text("" if shard is None else str(shard), encoding="utf-8")
+        return shard, part_report
+
+    # run_partitioned sends an id to part crc32(id) % shards: its shard
+    written = run_partitioned(documents, lambda d: d.id, shards, write_shard)
+    made = {}
+    for folder in version.iterdir():
+        if folder.is_dir() and (folder / _SHARD_OF).is_file():
+            text = (folder / _SHARD_OF).read_text(encoding="utf-8")
+            (folder / _SHARD_OF).unlink()
+            if text:
+                made[int(text)] = folder
+            else:
+                shutil.rmtree(folder)
+    for shard in range(shards):
+        target = version / sharding.SHARD_NAME.format(shard)
+        if shard in made:
+            made[shard].rename(target)
+            target.chmod(0o755)                 # mkdtemp's is the owner's alone
+        else:
+            target.mkdir()
+            _finish(target, resources)          # a shard no document went to
+    for _, part_report in written:
+        report.added += part_report.added
+        report.updated += part_report.updated
+        report.unchanged += part_report.unchanged
+        report.rejected += part_report.rejected
+    if on_error is not None:
+        for message in report.rejected:
+            on_error(DocumentError(message))
+    sharding.write_stub(version, shards)
+    with open(version / layout.RESOURCES_FILE, "wb") as handle:
+        pickle.dump(resources, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+#: Written by a shard's process: the shard its documents went to.
+_SHARD_OF = "fahras-shard"
+
+
+def _chain(first: Document, rest: Iterator[Document]) -> Iterator[Document]:
+    yield first
+    yield from rest
+
+
+def _by_shard(index_dir: Path | str, documents: Iterable[Document]
+              ) -> list[tuple[Path, Iterable[Document]]]:
+    """The folders to write and the documents of each: the index itself, or each
+    shard of a sharded index with the documents whose id goes to it."""
+    folder = store.resolved_dir(index_dir)
+    dirs = sharding.shard_dirs(folder)
+    if dirs is None:
+        return [(folder, documents)]
+    groups = sharding.route(documents, lambda d: d.id, len(dirs))
+    return [(dirs[shard], part) for shard, part in groups.items()]
 
 
 def _keep(error: DocumentError) -> None:
@@ -351,6 +431,17 @@ def write_xapian_documents(documents: Iterable[tuple[int, Document | DocumentErr
     store.check_engine(index_dir, store.XAPIAN)
     if store.engine_of(index_dir) is None:
         create_empty_xapian_index(index_dir, resources)
+    dirs = sharding.shard_dirs(store.resolved_dir(index_dir))
+    if dirs is not None:
+        # one commit per shard touched, each document in its id's shard
+        for shard, part in sharding.route(valid, lambda item: item[1].id, len(dirs)).items():
+            done = write_xapian_documents(part, dirs[shard], resources, timeout=timeout)
+            result.added += done.added
+            result.updated += done.updated
+            result.unchanged += done.unchanged
+            result.rejected += done.rejected
+        result.rejected.sort(key=lambda item: item["index"])
+        return result
     built_with = store.resources_at(index_dir)
     maker = TermMaker(built_with)
     db = _open_writable(index_dir, timeout)
@@ -388,6 +479,10 @@ def delete_xapian_document(doc_id: str, index_dir: Path | str, *,
     store.check_engine(index_dir, store.XAPIAN)
     if store.engine_of(index_dir) is None:
         return False
+    dirs = sharding.shard_dirs(store.resolved_dir(index_dir))
+    if dirs is not None:
+        return delete_xapian_document(doc_id, dirs[sharding.shard_of(doc_id, len(dirs))],
+                                      timeout=timeout)
     db = _open_writable(index_dir, timeout)
     try:
         term = layout.term(layout.ID_PREFIX, doc_id)
@@ -404,13 +499,28 @@ def describe_xapian_index(index_dir: Path | str) -> dict:
     """What ``python -m index stats`` says of a Xapian index beyond its files and
     resources: ``documents``, distinct ``terms`` of ``title`` and ``body``, and
     ``generation`` (the database's revision, one more at each commit)."""
-    db = xapian.Database(str(store.resolved_dir(index_dir)))
+    folder = store.resolved_dir(index_dir)
+    db = xapian.Database(str(folder))
     try:
-        return {
+        out = {
             "documents": db.get_doccount(),
             "terms": {name: sum(1 for _ in db.allterms(layout.FIELD_PREFIX[name]))
                       for name in ("title", "body")},
-            "generation": db.get_revision(),
+            "generation": revision(folder),
         }
     finally:
         db.close()
+    dirs = sharding.shard_dirs(folder)
+    if dirs is not None:
+        out["shards"] = [{"shard": dir_.name, "documents": xapian.Database(str(dir_))
+                          .get_doccount()} for dir_ in dirs]
+    return out
+
+
+def revision(folder: Path | str) -> int:
+    """A Xapian index's revision, one more at each commit: for a sharded index, the
+    sum of its shards' (a commit to any of them raises it)."""
+    dirs = sharding.shard_dirs(folder)
+    if dirs is None:
+        return xapian.Database(str(folder)).get_revision()
+    return sum(xapian.Database(str(dir_)).get_revision() for dir_ in dirs)

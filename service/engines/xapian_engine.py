@@ -38,6 +38,7 @@ from pathlib import Path
 import xapian
 
 from index import xapian_layout as layout
+from index.xapian_writer import revision
 from index.analysis import fahras_analyzer
 from service.deadline import Deadline
 from service.engines import LANGUAGE_OFFSET, Bonus, Filters, Hit, SearchRequest, SearchResult
@@ -60,6 +61,7 @@ class XapianSearcher:
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
+        self._revision = revision(self.folder)
         self.db = xapian.Database(str(self.folder))
         with open(self.folder / layout.RESOURCES_FILE, "rb") as handle:
             self.resources = pickle.load(handle)
@@ -74,14 +76,15 @@ class XapianSearcher:
         return self._analyzer
 
     def up_to_date(self) -> bool:
-        """Whether no commit happened since this searcher opened the database."""
-        return xapian.Database(str(self.folder)).get_revision() == self.db.get_revision()
+        """Whether no commit happened since this searcher opened the database (any of
+        its shards, for a sharded index: ``index.shards``)."""
+        return revision(self.folder) == self._revision
 
     def close(self) -> None:
         self.db.close()
 
     def generation(self) -> int:
-        return self.db.get_revision()
+        return self._revision
 
     def doc_count(self) -> int:
         return self.db.get_doccount()
