@@ -14,6 +14,8 @@ of the other engine among them).
 
 import argparse
 import json
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -76,11 +78,39 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--index-dir", help="index folder (default: INDEX_DIR)")
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(run=_stats)
+    serve = commands.add_parser("serve-shard", help="serve one Xapian shard over TCP "
+                                "(xapian-tcpsrv, from Debian's xapian-tools)")
+    serve.add_argument("shard_dir", type=Path, help="the shard's folder (a Xapian index)")
+    serve.add_argument("--port", type=int, required=True)
+    serve.add_argument("--interface", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: the protocol has no "
+                            "authentication; use a private network's address, never a "
+                            "public one)")
+    serve.add_argument("--writable", action="store_true",
+                       help="allow updates (the shard's master)")
+    serve.set_defaults(run=_serve_shard)
     delete = commands.add_parser("delete", help="delete documents by id")
     delete.add_argument("ids", nargs="+", metavar="ID")
     delete.add_argument("--index-dir", help="index folder (default: INDEX_DIR)")
     delete.set_defaults(run=_delete)
     return parser
+
+
+def _serve_shard(args: argparse.Namespace, settings: dict) -> int:
+    """Replace this process by the shard's ``xapian-tcpsrv`` (so a supervisor, or a
+    test, that ends this pid ends the server)."""
+    program = shutil.which("xapian-tcpsrv")
+    if program is None:
+        print("error: xapian-tcpsrv not found (Debian's xapian-tools; scripts/setup "
+              "installs it)", file=sys.stderr)
+        return 2
+    folder = store.resolved_dir(args.shard_dir)
+    if store.engine_of(folder) != store.XAPIAN or shards.shard_dirs(folder) is not None:
+        print(f"error: {args.shard_dir} is not one Xapian database (serve each shard's "
+              "folder on its own)", file=sys.stderr)
+        return 2
+    command = [program, "--port", str(args.port), "--interface", args.interface, "--quiet"]
+    os.execv(program, command + (["--writable"] if args.writable else []) + [str(folder)])
 
 
 def _build(args: argparse.Namespace, settings: dict) -> int:

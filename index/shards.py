@@ -17,11 +17,20 @@ id hashes to it) as an ordinary Xapian index, for a host that serves that shard.
 Writes to a sharded index (``write_documents``, ``delete_document``) go to the
 shard of each document's id, one commit per shard touched: a document is never in
 two shards.
+
+A **cluster** is shards served by other processes or hosts: each shard's
+``xapian-tcpsrv`` (``python -m index serve-shard``) and a folder holding
+``cluster.toml`` (``read_layout``: each shard with the ``host:port`` of each copy)
+and the resources the shards were built with. The service opens every shard's
+first copy that answers and searches them as one database (Xapian's remote
+protocol keeps the statistics global).
 """
 
 import re
+import tomllib
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.readers import Document
@@ -99,3 +108,52 @@ def route(items: Iterable, doc_id: Callable[[object], str], shards: int) -> dict
     for item in items:
         groups.setdefault(shard_of(doc_id(item), shards), []).append(item)
     return dict(sorted(groups.items()))
+
+
+#: A cluster's layout: the one file that describes a deployment (``read_layout``).
+LAYOUT_FILE = "cluster.toml"
+
+
+@dataclass(frozen=True)
+class RemoteShard:
+    """One shard of a cluster and the servers holding a copy of it, master first."""
+
+    name: str
+    copies: tuple[tuple[str, int], ...]
+
+
+def read_layout(folder: Path | str) -> list[RemoteShard] | None:
+    """The shards of ``folder/cluster.toml``, None when there is no such file.
+
+    The file lists each shard once, with the ``host:port`` of each copy: its
+    master's ``xapian-tcpsrv`` first, then its replicas'::
+
+        [[shard]]
+        name = "shard-00"
+        copies = ["10.0.0.1:33300", "10.0.0.2:33300"]
+
+    :raises ValueError: naming the file (and line, for TOML syntax) of a mistake.
+    """
+    path = Path(folder) / LAYOUT_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: {error}") from None
+    entries = data.get("shard")
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path}: expected [[shard]] tables, each with a name and copies")
+    found = []
+    for number, entry in enumerate(entries, 1):
+        name, copies = entry.get("name"), entry.get("copies")
+        if not isinstance(name, str) or not isinstance(copies, list) or not copies:
+            raise ValueError(f"{path}: shard {number} needs a name and a list of copies")
+        parsed = []
+        for copy in copies:
+            host, _, port = str(copy).rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"{path}: shard {name!r}: copy {copy!r} is not host:port")
+            parsed.append((host, int(port)))
+        found.append(RemoteShard(name, tuple(parsed)))
+    return found

@@ -34,6 +34,8 @@ _INDEX_NAME = "MAIN"    # Whoosh's default index name
 _XAPIAN_MARKER = "iamglass"
 #: Xapian's stub file: a sharded Xapian index (``index.shards``).
 _XAPIAN_STUB = "XAPIANDB"
+#: A cluster of remote Xapian shards (``index.shards.read_layout``).
+_XAPIAN_LAYOUT = "cluster.toml"
 OPEN_RETRIES = 5
 #: The engines' names, as the ``ENGINE`` setting spells them.
 WHOOSH = "whoosh"
@@ -58,7 +60,8 @@ def engine_of(index_dir: Path | str) -> str | None:
     ``"xapian"``, or None when there is none. Only file names are looked at.
     """
     path = Path(index_dir)
-    if (path / _XAPIAN_MARKER).is_file() or (path / _XAPIAN_STUB).is_file():
+    if any((path / name).is_file() for name in (_XAPIAN_MARKER, _XAPIAN_STUB,
+                                                 _XAPIAN_LAYOUT)):
         return XAPIAN
     if index_exists(path):
         return WHOOSH

@@ -172,4 +172,5 @@ def health():
         "stale": stale,
         "hint": "the configuration changed since the index was built; rebuild with: "
                 "python -m index build --rebuild" if stale else None,
+        **({"shards": info.shards} if info.shards is not None else {}),
     })

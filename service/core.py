@@ -14,7 +14,7 @@ from index.language import guess_language
 from index.spans import SpanFinder
 from service.deadline import Deadline
 from service.params import parse_search_params
-from service.problems import BadRequest, NotFound
+from service.problems import BadRequest, IndexUnavailable, NotFound
 from service.query import BuiltQuery, NoSearchableWords, QueryBuilder, QueryTooLarge, Weights
 from service.plan import as_dict
 from service.search import bonus_description, result_dict, run_search
@@ -152,6 +152,13 @@ def search_answer(fahras, searcher, args, deadline: Deadline) -> dict:
         "results": page.results,
         "facets": page.facets,
     }
+    cluster = searcher.shards()
+    if cluster is not None:
+        # Elasticsearch's _shards: a partial answer says so, or is refused
+        answer["shards"] = {k: cluster[k] for k in ("total", "successful", "failed")}
+        if cluster["failed"] and not fahras.settings["ALLOW_PARTIAL_RESULTS"]:
+            raise IndexUnavailable(f"shards {', '.join(cluster['failed'])} do not answer "
+                                   "and ALLOW_PARTIAL_RESULTS is off")
     if params.explain:
         answer["query"]["plan"] = {
             "scored": as_dict(built.ranked(page.match != "any")),

@@ -176,6 +176,12 @@ def build_spec(settings: dict) -> dict:
                             "description": "what the time limit (SEARCH_TIME_LIMIT) or the "
                                            "bound on terms (MAX_QUERY_TERMS) left out"}}},
                 "results": {"type": "array", "items": _ref("Result")},
+                "shards": {"type": "object", "description": "with a cluster of shards "
+                           "(cluster.toml) only: how many, how many answered, which failed",
+                           "properties": {"total": {"type": "integer"},
+                                          "successful": {"type": "integer"},
+                                          "failed": {"type": "array",
+                                                     "items": {"type": "string"}}}},
                 "facets": {"type": "object", "required": ["lang", "source", "year", "places",
                                                           "entities"], "properties": {
                     "lang": {"type": "array", "items": counted_value},

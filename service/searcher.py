@@ -38,6 +38,8 @@ class IndexInfo:
     gazetteer: str
     #: which engine wrote the index (``service.engines``)
     engine: str
+    #: a cluster's shards and their states (``Searcher.shards``), None otherwise
+    shards: dict | None = None
 
 
 class IndexHandle:
@@ -130,6 +132,7 @@ class IndexHandle:
                 fingerprint=resources.fingerprint,
                 gazetteer=resources.gazetteer.digest[:16],
                 engine=self._searcher.engine,
+                shards=self._searcher.shards(),
             )
 
     def refresh_now(self) -> None:

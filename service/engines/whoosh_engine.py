@@ -89,6 +89,9 @@ class WhooshSearcher:
     def document(self, doc_id: str) -> dict | None:
         return self.raw.document(id=doc_id)
 
+    def shards(self) -> dict | None:
+        return None                     # one index in one place
+
     def texts_holding(self, terms: str | tuple[str, ...], n: int) -> list[str]:
         """The bodies of the first ``n`` documents whose body holds the term (each of
         the terms, when several are given)."""

@@ -32,11 +32,13 @@ says so, as with Whoosh.
 
 import pickle
 import string
+import time
 from collections import Counter
 from pathlib import Path
 
 import xapian
 
+from index import shards
 from index import xapian_layout as layout
 from index.xapian_writer import revision
 from index.analysis import fahras_analyzer
@@ -44,10 +46,17 @@ from service.deadline import Deadline
 from service.engines import LANGUAGE_OFFSET, Bonus, Filters, Hit, SearchRequest, SearchResult
 from service.engines.xapian_query import to_xapian
 from service.plan import Term
+from service.problems import IndexUnavailable
 
 ENGINE = layout.ENGINE
 #: Letters tried by ``corrections`` (edit distance 1): Arabic's and Latin's.
 _ALPHABET = "".join(chr(c) for c in range(0x621, 0x64B)) + string.ascii_lowercase
+#: A cluster's searcher is opened again after this many seconds (new commits on its
+#: servers, a failed shard answering again).
+CLUSTER_REFRESH = 2.0
+#: How long a shard's server may take to accept a connection, and to answer.
+CONNECT_TIMEOUT_MS = 500
+REMOTE_TIMEOUT_MS = 5000
 #: Shortest time limit given to Xapian's matcher (seconds) once a deadline is near.
 _MIN_TIME_LIMIT = 0.001
 
@@ -61,8 +70,15 @@ class XapianSearcher:
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
-        self._revision = revision(self.folder)
-        self.db = xapian.Database(str(self.folder))
+        self.layout = shards.read_layout(self.folder)
+        self.shard_states: list[dict] = []
+        self._opened = time.monotonic()
+        if self.layout is None:
+            self._revision = revision(self.folder)
+            self.db = xapian.Database(str(self.folder))
+        else:
+            self.db = self._open_cluster()
+            self._revision = self.db.get_doccount()
         with open(self.folder / layout.RESOURCES_FILE, "rb") as handle:
             self.resources = pickle.load(handle)
         self._analyzer = None
@@ -77,8 +93,47 @@ class XapianSearcher:
 
     def up_to_date(self) -> bool:
         """Whether no commit happened since this searcher opened the database (any of
-        its shards, for a sharded index: ``index.shards``)."""
+        its shards, for a sharded index: ``index.shards``); a cluster's searcher is
+        opened again every ``CLUSTER_REFRESH`` seconds (its servers may have new
+        commits, and a shard that failed may answer again)."""
+        if self.layout is not None:
+            return time.monotonic() - self._opened < CLUSTER_REFRESH
         return revision(self.folder) == self._revision
+
+    def _open_cluster(self) -> xapian.Database:
+        """All shards of the layout as one database: each shard's first copy that
+        answers within ``CONNECT_TIMEOUT_MS``; a shard no copy of which answers is
+        left out and its state says so.
+
+        :raises IndexUnavailable: when no shard answers.
+        """
+        db = xapian.Database()
+        self.shard_states = []
+        for shard in self.layout:
+            state = {"shard": shard.name, "state": "failed", "copy": None, "documents": 0,
+                     "copies": [f"{host}:{port}" for host, port in shard.copies]}
+            for host, port in shard.copies:
+                try:
+                    sub = xapian.remote_open(host, port, REMOTE_TIMEOUT_MS, CONNECT_TIMEOUT_MS)
+                    documents = sub.get_doccount()
+                except xapian.NetworkError:
+                    continue
+                db.add_database(sub)
+                state.update(state="ok", copy=f"{host}:{port}", documents=documents)
+                break
+            self.shard_states.append(state)
+        if not any(state["state"] == "ok" for state in self.shard_states):
+            raise IndexUnavailable(f"no shard of the cluster at {self.folder} answers")
+        return db
+
+    def shards(self) -> dict | None:
+        """For a cluster: how many shards, how many answered, which did not (as
+        Elasticsearch's ``_shards``) and each one's state; None for one database."""
+        if self.layout is None:
+            return None
+        failed = [s["shard"] for s in self.shard_states if s["state"] != "ok"]
+        return {"total": len(self.shard_states), "successful": len(self.shard_states) -
+                len(failed), "failed": failed, "states": self.shard_states}
 
     def close(self) -> None:
         self.db.close()
@@ -112,7 +167,15 @@ class XapianSearcher:
         for spy in spies:
             enquire.add_matchspy(spy)
         everyone = max(1, self.db.get_doccount())
-        mset = enquire.get_mset(0, max(request.limit, 0), everyone)
+        try:
+            mset = enquire.get_mset(0, max(request.limit, 0), everyone)
+        except xapian.NetworkError:
+            if self.layout is None:
+                raise
+            # a server stopped answering: the shards' other copies, once
+            self.db = self._open_cluster()
+            self._opened = 0.0              # and open afresh on the next request
+            return self.search(request, deadline)
         low, high = mset.get_matches_lower_bound(), mset.get_matches_upper_bound()
         complete = low == high
         facets = _facets(spies[0], spies[1:])
