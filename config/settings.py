@@ -104,6 +104,9 @@ SETTINGS = (
             "Seconds a write waits for another writer before answering 503 with Retry-After."),
     Setting("SNIPPET_CHARS", 220, "Approximate length of a snippet fragment, in characters."),
     Setting("SNIPPET_FRAGMENTS", 2, "Most fragments joined into one snippet."),
+    Setting("REPLICATION_INTERVAL", 5.0,
+            "Seconds between two looks of a shard's replica at its master "
+            "(python -m index replicate-shard; whole seconds)."),
     Setting("ALLOW_PARTIAL_RESULTS", True,
             "With a cluster of shards (cluster.toml): answer with the shards that answer "
             "and list the others in `shards.failed` (true), or answer 503 (false)."),

@@ -89,6 +89,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--writable", action="store_true",
                        help="allow updates (the shard's master)")
     serve.set_defaults(run=_serve_shard)
+    master = commands.add_parser("replication-server", help="serve the shards of a folder "
+                                 "to their replicas (xapian-replicate-server)")
+    master.add_argument("shards_dir", type=Path, help="the folder holding the shard folders")
+    master.add_argument("--port", type=int, required=True)
+    master.add_argument("--interface", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; a private network's "
+                             "address, never a public one)")
+    master.set_defaults(run=_replication_server)
+    replica = commands.add_parser("replicate-shard", help="keep a replica of a shard current "
+                                  "from its master's replication server (xapian-replicate)")
+    replica.add_argument("replica_dir", type=Path, help="the replica's folder (made if missing)")
+    replica.add_argument("--master", required=True, metavar="HOST:PORT",
+                         help="the master's replication server")
+    replica.add_argument("--shard", required=True, help="the shard's folder name (shard-00)")
+    replica.add_argument("--interval", type=float,
+                         help="seconds between two looks at the master (default: "
+                              "REPLICATION_INTERVAL)")
+    replica.set_defaults(run=_replicate_shard)
     delete = commands.add_parser("delete", help="delete documents by id")
     delete.add_argument("ids", nargs="+", metavar="ID")
     delete.add_argument("--index-dir", help="index folder (default: INDEX_DIR)")
@@ -105,12 +123,49 @@ def _serve_shard(args: argparse.Namespace, settings: dict) -> int:
               "installs it)", file=sys.stderr)
         return 2
     folder = store.resolved_dir(args.shard_dir)
-    if store.engine_of(folder) != store.XAPIAN or shards.shard_dirs(folder) is not None:
+    listed = shards.shard_dirs(folder)
+    if store.engine_of(folder) != store.XAPIAN or listed is not None and len(listed) > 1:
         print(f"error: {args.shard_dir} is not one Xapian database (serve each shard's "
-              "folder on its own)", file=sys.stderr)
+              "folder, or a replica's, on its own)", file=sys.stderr)
         return 2
     command = [program, "--port", str(args.port), "--interface", args.interface, "--quiet"]
+    if args.writable:
+        # a master keeps the changesets its replicas are brought up to date with
+        os.environ["XAPIAN_MAX_CHANGESETS"] = str(shards.REPLICATION_CHANGESETS)
     os.execv(program, command + (["--writable"] if args.writable else []) + [str(folder)])
+
+
+def _tool(name: str) -> str | None:
+    program = shutil.which(name)
+    if program is None:
+        print(f"error: {name} not found (Debian's xapian-tools; scripts/setup installs it)",
+              file=sys.stderr)
+    return program
+
+
+def _replication_server(args: argparse.Namespace, settings: dict) -> int:
+    """Replace this process by ``xapian-replicate-server`` for the shards' folder."""
+    program = _tool("xapian-replicate-server")
+    if program is None:
+        return 2
+    folder = store.resolved_dir(args.shards_dir)
+    os.execv(program, [program, "--port", str(args.port), "--interface", args.interface,
+                       str(folder)])
+
+
+def _replicate_shard(args: argparse.Namespace, settings: dict) -> int:
+    """Replace this process by ``xapian-replicate`` pulling one shard's changesets."""
+    program = _tool("xapian-replicate")
+    if program is None:
+        return 2
+    host, _, port = args.master.rpartition(":")
+    if not host or not port.isdigit():
+        print(f"error: --master wants HOST:PORT, got {args.master!r}", file=sys.stderr)
+        return 2
+    interval = args.interval if args.interval is not None else settings["REPLICATION_INTERVAL"]
+    os.execv(program, [program, "--host", host, "--port", port, "--master", args.shard,
+                       "--interval", str(max(1, round(interval))), "--reader-time", "1",
+                       "--timeout", "10", "--quiet", str(args.replica_dir)])
 
 
 def _build(args: argparse.Namespace, settings: dict) -> int:

@@ -23,7 +23,10 @@ A **cluster** is shards served by other processes or hosts: each shard's
 ``cluster.toml`` (``read_layout``: each shard with the ``host:port`` of each copy)
 and the resources the shards were built with. The service opens every shard's
 first copy that answers and searches them as one database (Xapian's remote
-protocol keeps the statistics global).
+protocol keeps the statistics global). A shard's replicas are kept current with
+Xapian's replication (``python -m index replication-server`` on the master's
+host, ``replicate-shard`` on each replica's: ``xapian-replicate-server`` and
+``xapian-replicate``; a writable master keeps ``REPLICATION_CHANGESETS``).
 """
 
 import re
@@ -89,7 +92,7 @@ def shard_dirs(folder: Path | str) -> list[Path] | None:
         return None
     dirs = []
     for number, line in enumerate(stub.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _STUB_LINE.match(line)
         if not match:
@@ -109,6 +112,9 @@ def route(items: Iterable, doc_id: Callable[[object], str], shards: int) -> dict
         groups.setdefault(shard_of(doc_id(item), shards), []).append(item)
     return dict(sorted(groups.items()))
 
+
+#: Changesets a shard's master keeps for its replicas (``XAPIAN_MAX_CHANGESETS``).
+REPLICATION_CHANGESETS = 100
 
 #: A cluster's layout: the one file that describes a deployment (``read_layout``).
 LAYOUT_FILE = "cluster.toml"

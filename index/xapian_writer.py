@@ -431,42 +431,83 @@ def write_xapian_documents(documents: Iterable[tuple[int, Document | DocumentErr
     store.check_engine(index_dir, store.XAPIAN)
     if store.engine_of(index_dir) is None:
         create_empty_xapian_index(index_dir, resources)
-    dirs = sharding.shard_dirs(store.resolved_dir(index_dir))
-    if dirs is not None:
+    folder = store.resolved_dir(index_dir)
+    dirs, cluster = sharding.shard_dirs(folder), sharding.read_layout(folder)
+    if dirs is not None or cluster is not None:
         # one commit per shard touched, each document in its id's shard
-        for shard, part in sharding.route(valid, lambda item: item[1].id, len(dirs)).items():
-            done = write_xapian_documents(part, dirs[shard], resources, timeout=timeout)
+        count = len(dirs) if dirs is not None else len(cluster)
+        built_with = store.resources_at(index_dir)
+        for shard, part in sharding.route(valid, lambda item: item[1].id, count).items():
+            if dirs is not None:
+                done = write_xapian_documents(part, dirs[shard], resources, timeout=timeout)
+            else:
+                done = _write_remote(part, cluster[shard], built_with)
             result.added += done.added
             result.updated += done.updated
             result.unchanged += done.unchanged
             result.rejected += done.rejected
         result.rejected.sort(key=lambda item: item["index"])
         return result
-    built_with = store.resources_at(index_dir)
-    maker = TermMaker(built_with)
     db = _open_writable(index_dir, timeout)
     try:
-        db.begin_transaction()
-        try:
-            # Read what is indexed only once the lock is held: another process may have
-            # committed the same ids while this one waited.
-            indexed = {doc_id: _indexed_hash(db, doc_id) for doc_id in {d.id for _, d in valid}
-                       if db.term_exists(layout.term(layout.ID_PREFIX, doc_id))}
-            # replace_document adds the document when its id is not indexed, and
-            # leaves one copy when it is.
-            apply_documents(
-                valid, result, indexed,
-                lambda document, digest: (document.id, _document_of(document, built_with,
-                                                                     maker, digest)),
-                lambda pair: db.replace_document(layout.term(layout.ID_PREFIX, pair[0]),
-                                                 pair[1]))
-        except BaseException:
-            _cancel(db)
-            raise
-        db.commit_transaction()
+        _commit_documents(db, valid, result, store.resources_at(index_dir))
     finally:
         db.close()
     return result
+
+
+def _commit_documents(db: xapian.WritableDatabase, valid: list[tuple[int, Document]],
+                      result: WriteResult, built_with: Resources) -> None:
+    """Add or replace the documents in one transaction of ``db``."""
+    maker = TermMaker(built_with)
+    db.begin_transaction()
+    try:
+        # Read what is indexed only once the lock is held: another process may have
+        # committed the same ids while this one waited.
+        indexed = {doc_id: _indexed_hash(db, doc_id) for doc_id in {d.id for _, d in valid}
+                   if db.term_exists(layout.term(layout.ID_PREFIX, doc_id))}
+        # replace_document adds the document when its id is not indexed, and
+        # leaves one copy when it is.
+        apply_documents(
+            valid, result, indexed,
+            lambda document, digest: (document.id, _document_of(document, built_with,
+                                                                 maker, digest)),
+            lambda pair: db.replace_document(layout.term(layout.ID_PREFIX, pair[0]),
+                                             pair[1]))
+    except BaseException:
+        _cancel(db)
+        raise
+    db.commit_transaction()
+
+
+#: How long a cluster's shard master may take to accept a write's connection, and
+#: to answer each step of it.
+MASTER_CONNECT_TIMEOUT_MS = 1000
+MASTER_TIMEOUT_MS = 10_000
+
+
+def _write_remote(part: list[tuple[int, Document]], shard: "sharding.RemoteShard",
+                  built_with: Resources) -> WriteResult:
+    """Write a shard's documents to its master (the first copy of ``cluster.toml``,
+    served ``--writable``) in one commit; when the master cannot be written, every
+    document of the shard is reported rejected, saying so, and nothing of it
+    landed: the request can be sent again."""
+    host, port = shard.copies[0]
+    done = WriteResult()
+    try:
+        db = xapian.remote_open_writable(host, port, MASTER_TIMEOUT_MS,
+                                         MASTER_CONNECT_TIMEOUT_MS)
+    except xapian.Error as error:
+        done.rejected = [{"index": i, "error": f"shard {shard.name}: its master "
+                          f"{host}:{port} cannot be written ({error.get_msg()}); nothing of "
+                          "this shard was written, send the documents again"}
+                         for i, _ in part]
+        return done
+    try:
+        _commit_documents(db, part, done, built_with)
+    finally:
+        db.close()
+    return done
 
 
 def delete_xapian_document(doc_id: str, index_dir: Path | str, *,
@@ -483,7 +524,21 @@ def delete_xapian_document(doc_id: str, index_dir: Path | str, *,
     if dirs is not None:
         return delete_xapian_document(doc_id, dirs[sharding.shard_of(doc_id, len(dirs))],
                                       timeout=timeout)
-    db = _open_writable(index_dir, timeout)
+    cluster = sharding.read_layout(store.resolved_dir(index_dir))
+    if cluster is not None:
+        host, port = cluster[sharding.shard_of(doc_id, len(cluster))].copies[0]
+        try:
+            db = xapian.remote_open_writable(host, port, MASTER_TIMEOUT_MS,
+                                             MASTER_CONNECT_TIMEOUT_MS)
+        except xapian.Error as error:
+            raise store.WriterBusy(f"the master {host}:{port} of the document's shard "
+                                   f"cannot be written ({error.get_msg()})") from None
+        return _delete_in(db, doc_id)
+    return _delete_in(_open_writable(index_dir, timeout), doc_id)
+
+
+def _delete_in(db: xapian.WritableDatabase, doc_id: str) -> bool:
+    """Delete one document from an open database and close it; True when it was there."""
     try:
         term = layout.term(layout.ID_PREFIX, doc_id)
         if not db.term_exists(term):

@@ -16,6 +16,7 @@ import sys
 import time
 
 import pytest
+import xapian
 
 from index import shards, xapian_layout as layout
 from index.__main__ import main
@@ -38,10 +39,23 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(shard_dir, port) -> subprocess.Popen:
+def _wait_for(ready, what: str) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while not ready():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {what} within {START_SECONDS} s")
+        time.sleep(0.1)
+
+
+def _serve(shard_dir, port, writable=False) -> subprocess.Popen:
+    return _start(["serve-shard", str(shard_dir), "--port", str(port),
+                   *(["--writable"] if writable else [])], port)
+
+
+def _start(arguments, port) -> subprocess.Popen:
     # a session of its own: xapian-tcpsrv ends its process group when it is ended
-    server = subprocess.Popen([sys.executable, "-m", "index", "serve-shard", str(shard_dir),
-                               "--port", str(port)], cwd=ROOT, start_new_session=True)
+    server = subprocess.Popen([sys.executable, "-m", "index", *arguments], cwd=ROOT,
+                              start_new_session=True)
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         try:
@@ -72,12 +86,25 @@ def cluster(tmp_path_factory):
         assert main(["build", *map(str, SOURCES), "--engine", "xapian", "--index-dir",
                      str(folder / name), "--quiet", *extra]) == 0
     dirs = shards.shard_dirs(folder / "sharded")
-    ports = [[_free_port(), _free_port()], [_free_port()], [_free_port()]]
+    ports = [[_free_port(), _free_port()], [_free_port()], [_free_port(), _free_port()]]
     servers: dict[tuple[int, int], subprocess.Popen] = {}
+    replica = folder / "replica-02"
     try:
+        # shard-02's master is open for writes; its second copy is a replica kept
+        # current from the master's replication server
+        replication = _free_port()
+        servers["replication", 0] = _start(["replication-server", str(dirs[0].parent),
+                                            "--port", str(replication)], replication)
+        servers["replica", 0] = subprocess.Popen(
+            [sys.executable, "-m", "index", "replicate-shard", str(replica), "--master",
+             f"127.0.0.1:{replication}", "--shard", dirs[2].name, "--interval", "1"],
+            cwd=ROOT, start_new_session=True)
+        _wait_for(lambda: (replica / "XAPIANDB").is_file(), "the replica's first copy")
         for number, shard_ports in enumerate(ports):
             for copy, port in enumerate(shard_ports):
-                servers[number, copy] = _serve(dirs[number], port)
+                servers[number, copy] = _serve(replica if (number, copy) == (2, 1)
+                                               else dirs[number], port,
+                                               writable=(number, copy) == (2, 0))
         layout_dir = folder / "cluster"
         layout_dir.mkdir()
         shutil.copy(folder / "sharded" / layout.RESOURCES_FILE, layout_dir)
@@ -86,7 +113,7 @@ def cluster(tmp_path_factory):
             + ", ".join(f'"127.0.0.1:{p}"' for p in shard_ports) + "]\n\n"
             for n, shard_ports in enumerate(ports)), encoding="utf-8")
         yield {"folder": folder, "layout": layout_dir, "servers": servers, "ports": ports,
-               "dirs": dirs}
+               "dirs": dirs, "replica": replica}
     finally:
         for server in servers.values():
             _stop(server)
@@ -143,3 +170,42 @@ def test_a_shard_answers_from_its_copy_then_is_flagged_failed_then_answers_again
     cluster["servers"][0, 0] = _serve(cluster["dirs"][0], cluster["ports"][0][0])
     status, body = _search(_client(cluster["layout"]), q)
     assert status == 200 and body["total"] == one["total"] and not body["shards"]["failed"]
+
+
+def test_a_write_goes_to_the_master_of_its_shard_or_says_what_did_not_land(cluster):
+    from index.readers import Document
+    from index.resources import Resources
+    from index.writes import delete_document, write_documents
+
+    ids = [f"n-cluster-{i}" for i in range(40)]
+    writable = next(i for i in ids if shards.shard_of(i, 3) == 2)
+    read_only = next(i for i in ids if shards.shard_of(i, 3) == 1)
+    body_text = "قصفت المدفعية مواقع قرب أغدام صباح اليوم وفق بيان وزارة الدفاع."
+    result = write_documents([(0, Document(id=writable, title="قصف قرب أغدام",
+                                           body=body_text)),
+                              (1, Document(id=read_only, title="قصف قرب أغدام",
+                                           body=body_text))],
+                             cluster["layout"], Resources.load(), engine="xapian")
+    assert result.added == [writable]
+    [refused] = result.rejected
+    assert refused["index"] == 1 and "shard-01" in refused["error"] and \
+        "send the documents again" in refused["error"]
+    found = {r["id"] for r in _search(_client(cluster["layout"]), "أغدام")[1]["results"]}
+    assert writable in found and read_only not in found
+    # the replica of shard-02 gets it from the master's changesets
+    _wait_for(lambda: xapian.Database(str(cluster["replica"])).term_exists(
+        layout.term(layout.ID_PREFIX, writable)), "replicated write")
+    # the master stops: the replica answers, the written document with it
+    _stop(cluster["servers"][2, 0])
+    status, body = _search(_client(cluster["layout"]), "أغدام")
+    assert status == 200 and writable in {r["id"] for r in body["results"]}
+    assert body["shards"]["failed"] == []
+    # with no master the shard's writes are refused, and said so
+    again = write_documents([(0, Document(id=writable, title="تحديث", body=body_text))],
+                            cluster["layout"], Resources.load(), engine="xapian")
+    assert not again.added and not again.updated and "shard-02" in again.rejected[0]["error"]
+    cluster["servers"][2, 0] = _serve(cluster["dirs"][2], cluster["ports"][2][0],
+                                      writable=True)
+    assert delete_document(writable, cluster["layout"])
+    assert writable not in {r["id"] for r in
+                            _search(_client(cluster["layout"]), "أغدام")[1]["results"]}
