@@ -122,6 +122,7 @@ def index_paths(size: int) -> dict[str, Path]:
     return {"fahras": BENCH_DIR / f"fahras-{size}",
             "fahras-mp": BENCH_DIR / f"fahras-mp-{size}",
             "fahras-xapian": BENCH_DIR / f"fahras-xapian-{size}",
+            "fahras-xapian-shards": BENCH_DIR / f"fahras-xapian-shards-{size}",
             "whoosh": BENCH_DIR / f"whoosh-{size}",
             "whoosh-mp": BENCH_DIR / f"whoosh-mp-{size}",
             "fts5": BENCH_DIR / f"fts5-{size}.sqlite",
@@ -138,7 +139,10 @@ def index_jobs(size: int, corpus: Path, refs: str) -> list[tuple[str, list[str],
             ("fahras-mp", build + [str(paths["fahras-mp"]), "--procs", "2"],
              paths["fahras-mp"]),
             ("fahras-xapian", build + [str(paths["fahras-xapian"]), "--procs", "2",
-                                       "--engine", "xapian"], paths["fahras-xapian"])]
+                                       "--engine", "xapian"], paths["fahras-xapian"]),
+            ("fahras-xapian-shards", build + [str(paths["fahras-xapian-shards"]),
+                                              "--engine", "xapian", "--shards", "3"],
+             paths["fahras-xapian-shards"])]
     if refs == "all":
         jobs.append(("whoosh", engines + ["whoosh", str(corpus), str(paths["whoosh"])],
                      paths["whoosh"]))
@@ -177,7 +181,7 @@ def run_indexing(size: int, corpus: Path, repeats: int, refs: str, timeout: floa
                 failed.add(name)
                 continue
             run["bytes"] = folder_bytes(target)
-            if name in ("fahras", "fahras-mp", "fahras-xapian"):
+            if name in ("fahras", "fahras-mp", "fahras-xapian", "fahras-xapian-shards"):
                 line = [x for x in result["output"].splitlines() if " added, " in x]
                 run["summary"] = line[-1] if line else ""
                 run["rejected"] = sum(1 for x in result["output"].splitlines()
@@ -557,6 +561,7 @@ def render(results: dict) -> str:
                  f"{'index MB':>10}{'peak MB':>9}{'runs':>6}")
     names = {"fahras": "Fahras build (1 process)", "fahras-mp": "Fahras build, --procs 2",
              "fahras-xapian": "Fahras on Xapian, --procs 2",
+             "fahras-xapian-shards": "Fahras on Xapian, 3 shards",
              "whoosh": "stock Whoosh, 1 process", "whoosh-mp": "stock Whoosh, procs=2",
              "fts5": "SQLite FTS5", "tantivy": "tantivy, 1 thread",
              "tantivy-mt": "tantivy, 2 threads"}
@@ -792,14 +797,16 @@ def main(argv: list[str] | None = None) -> int:
                              "Whoosh build; none")
     parser.add_argument("--engines",
                         help="index part: only these builds, comma-separated (fahras, "
-                             "fahras-mp, fahras-xapian, whoosh, whoosh-mp, fts5, tantivy, "
+                             "fahras-mp, fahras-xapian, fahras-xapian-shards, whoosh, "
+                             "whoosh-mp, fts5, tantivy, "
                              "tantivy-mt); "
                              "the others' figures stay in the results file")
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="duration of each throughput run (default 20)")
     parser.add_argument("--clients", default="1,8,32", help="concurrent clients (default 1,8,32)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--serve", choices=("fahras", "fahras-mp", "fahras-xapian"),
+    parser.add_argument("--serve", choices=("fahras", "fahras-mp", "fahras-xapian",
+                                            "fahras-xapian-shards"),
                         default="fahras",
                         help="the build the service and profile parts search: one segment "
                              "(--procs 1, default), two (--procs 2), or the Xapian "
