@@ -79,6 +79,8 @@ class XapianSearcher:
         else:
             self.db = self._open_cluster()
             self._revision = self.db.get_doccount()
+        #: several databases searched as one (shards): see ``search``
+        self._several = self.layout is not None or shards.shard_dirs(self.folder) is not None
         with open(self.folder / layout.RESOURCES_FILE, "rb") as handle:
             self.resources = pickle.load(handle)
         self._analyzer = None
@@ -164,11 +166,27 @@ class XapianSearcher:
             enquire.set_time_limit(max(deadline.at - deadline.clock(), _MIN_TIME_LIMIT))
         spies = [xapian.ValueCountMatchSpy(slot)
                  for slot in (layout.FACETS_SLOT, *layout.ENTITY_SLOTS)]
-        for spy in spies:
-            enquire.add_matchspy(spy)
         everyone = max(1, self.db.get_doccount())
+        # Over several databases (shards), Xapian 1.4.26 crashed (SIGSEGV) on a weighted
+        # match asked to look at every document (`rates` on the 100k shards): the
+        # weighted pass then only ranks, and a boolean pass over the same query counts
+        # the total and the facets.
+        counter = enquire
+        if self._several:
+            counter = xapian.Enquire(self.db)
+            counter.set_query(query)
+            counter.set_weighting_scheme(xapian.BoolWeight())
+            if deadline.at is not None:
+                counter.set_time_limit(max(deadline.at - deadline.clock(), _MIN_TIME_LIMIT))
+        for spy in spies:
+            counter.add_matchspy(spy)
         try:
-            mset = enquire.get_mset(0, max(request.limit, 0), everyone)
+            if counter is enquire:
+                mset = enquire.get_mset(0, max(request.limit, 0), everyone)
+                counted = mset
+            else:
+                counted = counter.get_mset(0, 0, everyone)
+                mset = enquire.get_mset(0, max(request.limit, 0), 0)
         except xapian.NetworkError:
             if self.layout is None:
                 raise
@@ -176,7 +194,7 @@ class XapianSearcher:
             self.db = self._open_cluster()
             self._opened = 0.0              # and open afresh on the next request
             return self.search(request, deadline)
-        low, high = mset.get_matches_lower_bound(), mset.get_matches_upper_bound()
+        low, high = counted.get_matches_lower_bound(), counted.get_matches_upper_bound()
         complete = low == high
         facets = _facets(spies[0], spies[1:])
         hits = [Hit(item.docid, item.weight if request.sort == "relevance" else 0.0)
