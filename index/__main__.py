@@ -81,21 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve-shard", help="serve one Xapian shard over TCP "
                                 "(xapian-tcpsrv, from Debian's xapian-tools)")
     serve.add_argument("shard_dir", type=Path, help="the shard's folder (a Xapian index)")
-    serve.add_argument("--port", type=int, required=True)
-    serve.add_argument("--interface", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1: the protocol has no "
-                            "authentication; use a private network's address, never a "
-                            "public one)")
+    _listen_options(serve)
     serve.add_argument("--writable", action="store_true",
                        help="allow updates (the shard's master)")
     serve.set_defaults(run=_serve_shard)
     master = commands.add_parser("replication-server", help="serve the shards of a folder "
                                  "to their replicas (xapian-replicate-server)")
     master.add_argument("shards_dir", type=Path, help="the folder holding the shard folders")
-    master.add_argument("--port", type=int, required=True)
-    master.add_argument("--interface", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1; a private network's "
-                             "address, never a public one)")
+    _listen_options(master)
     master.set_defaults(run=_replication_server)
     replica = commands.add_parser("replicate-shard", help="keep a replica of a shard current "
                                   "from its master's replication server (xapian-replicate)")
@@ -114,13 +107,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _listen_options(command: argparse.ArgumentParser) -> None:
+    """``--port`` and ``--interface`` of a Xapian server (neither protocol has
+    authentication: loopback unless a private network's address is given)."""
+    command.add_argument("--port", type=int, required=True)
+    command.add_argument("--interface", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1: the protocol has no "
+                              "authentication; use a private network's address, never a "
+                              "public one)")
+
+
 def _serve_shard(args: argparse.Namespace, settings: dict) -> int:
     """Replace this process by the shard's ``xapian-tcpsrv`` (so a supervisor, or a
     test, that ends this pid ends the server)."""
-    program = shutil.which("xapian-tcpsrv")
+    program = _tool("xapian-tcpsrv")
     if program is None:
-        print("error: xapian-tcpsrv not found (Debian's xapian-tools; scripts/setup "
-              "installs it)", file=sys.stderr)
         return 2
     folder = store.resolved_dir(args.shard_dir)
     listed = shards.shard_dirs(folder)

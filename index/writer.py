@@ -60,6 +60,19 @@ class BuildReport:
     rebuilt: bool = False
     stale: bool = False
 
+    def absorb(self, parts: Iterable["BuildReport"],
+               on_error: Callable[[DocumentError], None] | None = None) -> None:
+        """Add the counts and rejections of a build's parts to this report, then
+        hand each rejection to ``on_error`` (when given)."""
+        for part in parts:
+            self.added += part.added
+            self.updated += part.updated
+            self.unchanged += part.unchanged
+            self.rejected += part.rejected
+        if on_error is not None:
+            for message in self.rejected:
+                on_error(DocumentError(message))
+
     @property
     def seen(self) -> int:
         """Documents read, valid or not."""
@@ -230,16 +243,8 @@ def _write_fresh(ix: FileIndex, documents: Iterable[Document], resources: Resour
     except BaseException:
         parent.cancel()
         raise
-    segments = []
-    for part_segments, part_report in parts:
-        segments += part_segments
-        report.added += part_report.added
-        report.updated += part_report.updated
-        report.unchanged += part_report.unchanged
-        report.rejected += part_report.rejected
-    if on_error is not None:
-        for message in report.rejected:
-            on_error(DocumentError(message))
+    segments = [segment for part_segments, _ in parts for segment in part_segments]
+    report.absorb((part_report for _, part_report in parts), on_error)
     parent.commit(mergetype=with_segments(segments))
 
 
@@ -291,6 +296,13 @@ class WriteResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+
+    def absorb(self, part: "WriteResult") -> None:
+        """Add what a part of the write did (a shard's) to this result."""
+        self.added += part.added
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.rejected = sorted(self.rejected + part.rejected, key=lambda item: item["index"])
 
 
 def split_rejected(documents: Iterable[tuple[int, Document | DocumentError]]

@@ -239,14 +239,7 @@ def _write_fresh(version: Path, documents: Iterable[Document], resources: Resour
         return path, part_report
 
     parts = run_partitioned(documents, lambda d: d.id, procs, write_part)
-    for _, part_report in parts:
-        report.added += part_report.added
-        report.updated += part_report.updated
-        report.unchanged += part_report.unchanged
-        report.rejected += part_report.rejected
-    if on_error is not None:
-        for message in report.rejected:
-            on_error(DocumentError(message))
+    report.absorb((part_report for _, part_report in parts), on_error)
     merged = xapian.Database()
     for path, _ in parts:
         merged.add_database(xapian.Database(path))
@@ -261,58 +254,27 @@ def _write_shards(version: Path, documents: Iterable[Document], resources: Resou
                   shards: int) -> None:
     """Write ``shards`` shard databases into ``version`` (``shard-00``...), each
     document in ``index.shards.shard_of`` its id, one process per shard, and the stub
-    file and resources that make the folder one index."""
+    file and resources that make the folder one index.
 
-    def write_shard(part: Iterator[Document]) -> tuple[int | None, BuildReport]:
-        folder = Path(tempfile.mkdtemp(dir=version))
+    ``run_partitioned`` gives part ``i`` the ids whose CRC-32 mod ``shards`` is
+    ``i``, which is ``shard_of``, and returns the parts' results in that order."""
+
+    def write_shard(part: Iterator[Document]) -> tuple[str, BuildReport]:
+        folder = tempfile.mkdtemp(dir=version)
         part_report = BuildReport(index_dir=report.index_dir)
-        first = next(part, None)
-        shard = None if first is None else sharding.shard_of(first.id, shards)
-        rest = iter(()) if first is None else _chain(first, part)
-        _write_fresh(folder, rest, resources, part_report, None if on_error is None else _keep,
-                     procs=1)
-        (folder / _SHARD_OF).write_text("" if shard is None else str(shard), encoding="utf-8")
-        return shard, part_report
+        _write_fresh(Path(folder), part, resources, part_report,
+                     None if on_error is None else _keep, procs=1)
+        return folder, part_report
 
-    # run_partitioned sends an id to part crc32(id) % shards: its shard
     written = run_partitioned(documents, lambda d: d.id, shards, write_shard)
-    made = {}
-    for folder in version.iterdir():
-        if folder.is_dir() and (folder / _SHARD_OF).is_file():
-            text = (folder / _SHARD_OF).read_text(encoding="utf-8")
-            (folder / _SHARD_OF).unlink()
-            if text:
-                made[int(text)] = folder
-            else:
-                shutil.rmtree(folder)
-    for shard in range(shards):
+    for shard, (folder, _) in enumerate(written):
         target = version / sharding.SHARD_NAME.format(shard)
-        if shard in made:
-            made[shard].rename(target)
-            target.chmod(0o755)                 # mkdtemp's is the owner's alone
-        else:
-            target.mkdir()
-            _finish(target, resources)          # a shard no document went to
-    for _, part_report in written:
-        report.added += part_report.added
-        report.updated += part_report.updated
-        report.unchanged += part_report.unchanged
-        report.rejected += part_report.rejected
-    if on_error is not None:
-        for message in report.rejected:
-            on_error(DocumentError(message))
+        Path(folder).rename(target)
+        target.chmod(0o755)                     # mkdtemp's is the owner's alone
+    report.absorb((part_report for _, part_report in written), on_error)
     sharding.write_stub(version, shards)
     with open(version / layout.RESOURCES_FILE, "wb") as handle:
         pickle.dump(resources, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-#: Written by a shard's process: the shard its documents went to.
-_SHARD_OF = "fahras-shard"
-
-
-def _chain(first: Document, rest: Iterator[Document]) -> Iterator[Document]:
-    yield first
-    yield from rest
 
 
 def _by_shard(index_dir: Path | str, documents: Iterable[Document]
@@ -438,15 +400,9 @@ def write_xapian_documents(documents: Iterable[tuple[int, Document | DocumentErr
         count = len(dirs) if dirs is not None else len(cluster)
         built_with = store.resources_at(index_dir)
         for shard, part in sharding.route(valid, lambda item: item[1].id, count).items():
-            if dirs is not None:
-                done = write_xapian_documents(part, dirs[shard], resources, timeout=timeout)
-            else:
-                done = _write_remote(part, cluster[shard], built_with)
-            result.added += done.added
-            result.updated += done.updated
-            result.unchanged += done.unchanged
-            result.rejected += done.rejected
-        result.rejected.sort(key=lambda item: item["index"])
+            result.absorb(
+                write_xapian_documents(part, dirs[shard], resources, timeout=timeout)
+                if dirs is not None else _write_remote(part, cluster[shard], built_with))
         return result
     db = _open_writable(index_dir, timeout)
     try:

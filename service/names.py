@@ -182,6 +182,7 @@ class NameSpellings:
         self.analyzer = analyzer
         self.known = known
         self.exonyms = exonyms or Exonyms()
+        self.resources = resources_of(analyzer)
         self._known: dict[tuple, object] = {}     # spellings, capitals: per generation
 
     def of(self, norm: str, script: str, frequency: Callable[[str], int],
@@ -350,8 +351,7 @@ class NameSpellings:
 
     def _named(self, spelling: str, texts: list[str]) -> bool:
         """Whether ``texts`` use a one-word spelling as a name (``NAMED_ARTICLES``)."""
-        resources = resources_of(self.analyzer)
-        return named_in(spelling, texts, lambda word, script: resources.is_stopword(word, script))
+        return named_in(spelling, texts, self.resources.is_stopword)
 
     def _preposition_and_word(self, text: str, documents: int,
                               frequency: Callable[[str], int]) -> bool:
@@ -359,7 +359,7 @@ class NameSpellings:
         and a word the stemmer guessed (``GUESSED_NAME_SHARE``)."""
         if " " in text or text.isascii():
             return False
-        info = resources_of(self.analyzer).word_info(text, "ar")
+        info = self.resources.word_info(text, "ar")
         if info.whole is None or info.stem is None:
             return False
         # the word without the letter, as written (نتاجون of بنتاجون, not نتاج "output")
@@ -418,11 +418,9 @@ def named_in(spelling: str, texts: list[str],
     writing = 0
     for text in texts:
         words = _words(text[:SAMPLE_CHARS], script)
-        seen = {words[i - 1] for i in range(1, len(words))
-                if _is_written(spelling, words[i], script)
-                and not is_stopword(words[i - 1], script)}
-        writing += bool(seen) or any(_is_written(spelling, word, script) for word in words[:1])
-        for word in seen:
+        at = [i for i, word in enumerate(words) if _is_written(spelling, word, script)]
+        writing += bool(at)
+        for word in {words[i - 1] for i in at if i and not is_stopword(words[i - 1], script)}:
             before[word] = before.get(word, 0) + 1
     most = max(before.values(), default=0)
     return most >= NAMED_ARTICLES and 2 * most >= writing

@@ -149,7 +149,8 @@ class XapianSearcher:
     def doc_frequency(self, field: str, text: str) -> int:
         return self.db.get_termfreq(layout.field_term(field, text))
 
-    def search(self, request: SearchRequest, deadline: Deadline) -> SearchResult:
+    def search(self, request: SearchRequest, deadline: Deadline,
+               retried: bool = False) -> SearchResult:
         self._sources = []
         query = self._scored(request)
         query = self._filtered(query, request.filters)
@@ -187,13 +188,16 @@ class XapianSearcher:
             else:
                 counted = counter.get_mset(0, 0, everyone)
                 mset = enquire.get_mset(0, max(request.limit, 0), 0)
-        except xapian.NetworkError:
+        except xapian.NetworkError as error:
             if self.layout is None:
                 raise
+            if retried:
+                raise IndexUnavailable(f"the cluster's shards stopped answering: "
+                                       f"{error.get_msg()}") from None
             # a server stopped answering: the shards' other copies, once
             self.db = self._open_cluster()
             self._opened = 0.0              # and open afresh on the next request
-            return self.search(request, deadline)
+            return self.search(request, deadline, retried=True)
         low, high = counted.get_matches_lower_bound(), counted.get_matches_upper_bound()
         complete = low == high
         facets = _facets(spies[0], spies[1:])
